@@ -1,0 +1,89 @@
+// Configuration is read once, at start-up, from the environment and validated: a bad value stops
+// the process with a message naming the variable, not a failure later at first use.
+import { resolve } from "node:path";
+import { describeIssues } from "@clawcloud/core";
+import { z } from "zod";
+
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  CLAWCLOUD_DATA_DIR: z.string().min(1).default("./.clawcloud"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  CLAWCLOUD_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CLAWCLOUD_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  CLAWCLOUD_ROLE: z.enum(["all", "api", "worker"]).default("all"),
+  CLAWCLOUD_TRUST_PROXY: bool.default(false),
+  CLAWCLOUD_RATE_LIMIT_SCALE: z.coerce.number().positive().default(1),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional(),
+  MAIL_FROM: z.string().min(3).default("Claw Cloud <no-reply@clawcloud.local>"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  NODE_ENV: z.string().optional(),
+});
+
+export type Role = "all" | "api" | "worker";
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  publicUrl: string;
+  authSecret: string | undefined;
+  role: Role;
+  trustProxy: boolean;
+  rateLimitScale: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  logLevel: string;
+  logPretty: boolean;
+  production: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = []): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(`Invalid configuration: ${describeIssues(parsed.error.issues)}`);
+  const e = parsed.data;
+  const roleArg = argv.find((a) => a.startsWith("--role"));
+  const role = roleArg ? parseRole(roleArg, argv) : e.CLAWCLOUD_ROLE;
+  const production = e.NODE_ENV === "production";
+  if (production && !e.CLAWCLOUD_AUTH_SECRET) {
+    throw new ConfigError("Invalid configuration: CLAWCLOUD_AUTH_SECRET must be set in production (32+ random characters).");
+  }
+  if (production && !e.CLAWCLOUD_PUBLIC_URL) {
+    throw new ConfigError("Invalid configuration: CLAWCLOUD_PUBLIC_URL must be set in production (the https:// address people use).");
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(e.CLAWCLOUD_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    publicUrl: (e.CLAWCLOUD_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    authSecret: e.CLAWCLOUD_AUTH_SECRET,
+    role,
+    trustProxy: e.CLAWCLOUD_TRUST_PROXY,
+    rateLimitScale: e.CLAWCLOUD_RATE_LIMIT_SCALE,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    logLevel: e.LOG_LEVEL,
+    logPretty: (e.LOG_FORMAT ?? (process.stdout.isTTY ? "pretty" : "json")) === "pretty",
+    production,
+  };
+}
+
+function parseRole(arg: string, argv: string[]): Role {
+  const value = arg.includes("=") ? arg.split("=")[1] : argv[argv.indexOf(arg) + 1];
+  if (value === "all" || value === "api" || value === "worker") return value;
+  throw new ConfigError(`Invalid --role "${value ?? ""}": use all, api or worker.`);
+}

@@ -1,0 +1,7 @@
+export * from "./api/auth.ts";
+export * from "./api/common.ts";
+export * from "./api/credentials.ts";
+export * from "./api/health.ts";
+export * from "./api/instances.ts";
+export * from "./api/me.ts";
+export * from "./errors.ts";

@@ -1,0 +1,35 @@
+// Who is calling, and in which workspace. Every service takes an Actor and scopes every read and
+// write to actor.workspaceId; a resource of another workspace is simply not found.
+import { and, type Db, eq, schema } from "@clawcloud/db";
+import type { Auth } from "./auth/auth.ts";
+import { AppError } from "./errors.ts";
+import { ensurePersonalWorkspace } from "./workspaces/ensure-personal-workspace.ts";
+
+export interface Actor {
+  userId: string;
+  sessionId: string;
+  workspaceId: string;
+  role: "owner" | "admin" | "member";
+  user: { id: string; name: string; email: string; emailVerified: boolean; createdAt: Date };
+}
+
+export async function resolveActor(deps: { db: Db; auth: Auth }, headers: Headers): Promise<Actor> {
+  const found = await deps.auth.api.getSession({ headers });
+  if (!found) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
+  const { user, session } = found;
+  const active = session.activeOrganizationId;
+  const [membership] = await deps.db
+    .select({ workspaceId: schema.members.organizationId, role: schema.members.role })
+    .from(schema.members)
+    .where(active ? and(eq(schema.members.userId, user.id), eq(schema.members.organizationId, active)) : eq(schema.members.userId, user.id))
+    .orderBy(schema.members.createdAt)
+    .limit(1);
+  const workspaceId = membership?.workspaceId ?? (await ensurePersonalWorkspace(deps.db, user));
+  return {
+    userId: user.id,
+    sessionId: session.id,
+    workspaceId,
+    role: (membership?.role as Actor["role"] | undefined) ?? "owner",
+    user: { id: user.id, name: user.name, email: user.email, emailVerified: user.emailVerified, createdAt: user.createdAt },
+  };
+}
