@@ -47,6 +47,12 @@ export function createAuth(o: AuthOptions) {
     secret: o.secret,
     trustedOrigins: [new URL(o.baseURL).origin],
     telemetry: { enabled: false },
+    // better-auth's own messages join our structured log; their extra arguments (which can hold
+    // request data) do not.
+    logger: {
+      level: "warn",
+      log: (level, message) => (level === "error" ? o.log.error({ component: "auth" }, message) : o.log.warn({ component: "auth" }, message)),
+    },
     database: drizzleAdapter(o.db, {
       provider: "pg",
       schema: {
