@@ -17,7 +17,9 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(opts: { env?: Record<string, string>; role?: "all" | "api" | "worker"; db?: TestDatabase } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { env?: Record<string, string>; role?: "all" | "api" | "worker"; db?: TestDatabase } = {},
+): Promise<TestApp> {
   const db = opts.db ?? (await createTestDatabase());
   const logs: string[] = [];
   const destination = new Writable({

@@ -16,9 +16,14 @@ describe("system routes", () => {
   });
 
   it("describes the API in OpenAPI 3.1", async () => {
-    const doc = (await (await t.client().get("/api/v1/openapi.json")).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await t.client().get("/api/v1/openapi.json")).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/health", "/api/v1/me", "/api/v1/instances", "/api/v1/credentials"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/api/health", "/api/v1/me", "/api/v1/instances", "/api/v1/credentials"]),
+    );
     expect(doc.paths["/api/v1/me"]).toHaveProperty("patch");
   });
 

@@ -23,7 +23,11 @@ describe("sign up, sign in, sign out", () => {
 
     const me = await c.get("/api/v1/me");
     expect(me.status).toBe(200);
-    const m = (await me.json()) as { user: { id: string; email: string; emailVerified: boolean }; workspace: { id: string; role: string }; workspaces: unknown[] };
+    const m = (await me.json()) as {
+      user: { id: string; email: string; emailVerified: boolean };
+      workspace: { id: string; role: string };
+      workspaces: unknown[];
+    };
     expect(m.user.id).toMatch(/^usr_[0-9a-z]{26}$/);
     expect(m.user.email).toBe(email);
     expect(m.user.emailVerified).toBe(false);

@@ -38,7 +38,9 @@ describe("the API refuses bad input clearly", () => {
   it("unknown fields", async () => {
     await expectError(await c.patch("/api/v1/me", { name: "Ada", role: "admin" }), 400, "VALIDATION_FAILED", /unknown field "role"/);
     await expectError(
-      await t.client().post("/api/auth/sign-up/email", { name: "A", email: uniqueEmail(), password: "long enough pw", emailVerified: true }),
+      await t
+        .client()
+        .post("/api/auth/sign-up/email", { name: "A", email: uniqueEmail(), password: "long enough pw", emailVerified: true }),
       400,
       "VALIDATION_FAILED",
       /unknown field "emailVerified"/,
@@ -57,12 +59,20 @@ describe("the API refuses bad input clearly", () => {
   });
 
   it("a body that is not JSON", async () => {
-    await expectError(await c.request("PATCH", "/api/v1/me", "name=x", { "content-type": "application/x-www-form-urlencoded" }), 415, "UNSUPPORTED_MEDIA_TYPE");
+    await expectError(
+      await c.request("PATCH", "/api/v1/me", "name=x", { "content-type": "application/x-www-form-urlencoded" }),
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+    );
   });
 
   it("no session", async () => {
     await expectError(await t.client().get("/api/v1/me"), 401, "UNAUTHENTICATED", /Sign in/);
-    await expectError(await t.client().request("GET", "/api/v1/me", undefined, { cookie: "better-auth.session_token=forged.value" }), 401, "UNAUTHENTICATED");
+    await expectError(
+      await t.client().request("GET", "/api/v1/me", undefined, { cookie: "better-auth.session_token=forged.value" }),
+      401,
+      "UNAUTHENTICATED",
+    );
   });
 
   it("unknown routes and auth operations", async () => {
@@ -73,8 +83,22 @@ describe("the API refuses bad input clearly", () => {
 
   it("a request from another site", async () => {
     await expectError(await c.patch("/api/v1/me", { name: "Mallory" }, { origin: "https://evil.example" }), 403, "CSRF_REJECTED");
-    await expectError(await c.patch("/api/v1/me", { name: "Mallory" }, { origin: "http://localhost:3000", "sec-fetch-site": "cross-site" }), 403, "CSRF_REJECTED");
-    await expectError(await t.client().post("/api/auth/sign-up/email", { name: "M", email: uniqueEmail(), password: "long enough pw" }, { origin: "https://evil.example" }), 403, "CSRF_REJECTED");
+    await expectError(
+      await c.patch("/api/v1/me", { name: "Mallory" }, { origin: "http://localhost:3000", "sec-fetch-site": "cross-site" }),
+      403,
+      "CSRF_REJECTED",
+    );
+    await expectError(
+      await t
+        .client()
+        .post(
+          "/api/auth/sign-up/email",
+          { name: "M", email: uniqueEmail(), password: "long enough pw" },
+          { origin: "https://evil.example" },
+        ),
+      403,
+      "CSRF_REJECTED",
+    );
   });
 });
 

@@ -1,7 +1,8 @@
 // Jobs are enqueued in the same transaction as the rows they concern: commit → the job runs;
 // roll back → no job, on PGlite and on the PostgreSQL server alike.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { type Database, eq, openDatabase, schema } from "@clawcloud/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
 import type { MailMessage } from "../src/mail/mailer.ts";
 import { type Queue, startQueue } from "../src/queue/queue.ts";

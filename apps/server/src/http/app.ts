@@ -64,6 +64,8 @@ export function createApp(deps: AppDeps) {
   registerV1Routes(app, core);
 
   app.all("/api/*", (c) => errorResponse(c, "NOT_FOUND", `Nothing is at ${c.req.method} ${c.req.path}.`));
-  if (deps.webRoot) mountWebApp(app, deps.webRoot);
+  if (deps.webRoot && !mountWebApp(app, deps.webRoot)) {
+    deps.log.warn({ webRoot: deps.webRoot }, "The web app is not built: serving the API only. Run `npm run build`.");
+  }
   return app;
 }

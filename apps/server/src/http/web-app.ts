@@ -6,10 +6,12 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import type { Hono } from "hono";
 import type { AppEnv } from "./env.ts";
 
-export function mountWebApp(app: Hono<AppEnv>, webRoot: string): void {
+export function mountWebApp(app: Hono<AppEnv>, webRoot: string): boolean {
   const indexPath = join(webRoot, "index.html");
   if (!existsSync(indexPath)) {
-    throw new Error(`The web app is not built (${indexPath} is missing). Run \`npm run build\` first.`);
+    // The API still works; the page says what to do instead of a bare 404.
+    app.get("*", (c) => c.text("The web app is not built yet. Run `npm run build`, then reload.", 503));
+    return false;
   }
   const indexHtml = readFileSync(indexPath, "utf8");
   app.use(
@@ -28,4 +30,5 @@ export function mountWebApp(app: Hono<AppEnv>, webRoot: string): void {
     c.header("cache-control", "no-cache");
     return c.html(indexHtml);
   });
+  return true;
 }

@@ -51,7 +51,8 @@ export function createAuth(o: AuthOptions) {
     // request data) do not.
     logger: {
       level: "warn",
-      log: (level, message) => (level === "error" ? o.log.error({ component: "auth" }, message) : o.log.warn({ component: "auth" }, message)),
+      log: (level, message) =>
+        level === "error" ? o.log.error({ component: "auth" }, message) : o.log.warn({ component: "auth" }, message),
     },
     database: drizzleAdapter(o.db, {
       provider: "pg",

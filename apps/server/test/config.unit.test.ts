@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.ts";
+
+describe("loadConfig", () => {
+  it("has embedded defaults that need nothing", () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 3000, host: "127.0.0.1", databaseUrl: undefined, role: "all", publicUrl: "http://localhost:3000" });
+    expect(c.dataDir).toMatch(/\.clawcloud$/);
+  });
+
+  it("names the variable that is wrong", () => {
+    expect(() => loadConfig({ PORT: "99999" })).toThrow(/PORT:/);
+    expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL: must be a postgres:\/\/ connection string/);
+    expect(() => loadConfig({ SMTP_URL: "http://mail" })).toThrow(/SMTP_URL/);
+    expect(() => loadConfig({ CLAWCLOUD_ROLE: "boss" })).toThrow(ConfigError);
+  });
+
+  it("demands real secrets in production", () => {
+    expect(() => loadConfig({ NODE_ENV: "production", CLAWCLOUD_PUBLIC_URL: "https://cc.example" })).toThrow(
+      /CLAWCLOUD_AUTH_SECRET must be set/,
+    );
+    expect(() => loadConfig({ NODE_ENV: "production", CLAWCLOUD_AUTH_SECRET: "x".repeat(40) })).toThrow(/CLAWCLOUD_PUBLIC_URL must be set/);
+    expect(
+      loadConfig({ NODE_ENV: "production", CLAWCLOUD_AUTH_SECRET: "x".repeat(40), CLAWCLOUD_PUBLIC_URL: "https://cc.example/" }).publicUrl,
+    ).toBe("https://cc.example");
+  });
+
+  it("takes the role from --role, which wins over the environment", () => {
+    expect(loadConfig({ CLAWCLOUD_ROLE: "api" }, ["--role", "worker"]).role).toBe("worker");
+    expect(loadConfig({}, ["--role=api"]).role).toBe("api");
+    expect(() => loadConfig({}, ["--role"])).toThrow(/Invalid --role/);
+  });
+
+  it("treats an empty DATABASE_URL as unset", () => {
+    expect(loadConfig({ DATABASE_URL: "" }).databaseUrl).toBeUndefined();
+  });
+});
