@@ -1,6 +1,7 @@
 // Who is calling, and in which workspace. Every service takes an Actor and scopes every read and
 // write to actor.workspaceId; a resource of another workspace is simply not found.
 import { and, type Db, eq, schema } from "@clawcloud/db";
+import { ActorCache } from "./auth/actor-cache.ts";
 import type { Auth } from "./auth/auth.ts";
 import { AppError } from "./errors.ts";
 import { ensurePersonalWorkspace } from "./workspaces/ensure-personal-workspace.ts";
@@ -13,7 +14,16 @@ export interface Actor {
   user: { id: string; name: string; email: string; emailVerified: boolean; createdAt: Date };
 }
 
-export async function resolveActor(deps: { db: Db; auth: Auth }, headers: Headers): Promise<Actor> {
+export async function resolveActor(deps: { db: Db; auth: Auth; cache: ActorCache }, headers: Headers): Promise<Actor> {
+  const key = ActorCache.key(headers);
+  const cached = deps.cache.get(key);
+  if (cached) return cached;
+  const actor = await lookUpActor(deps, headers);
+  deps.cache.set(key, actor);
+  return actor;
+}
+
+async function lookUpActor(deps: { db: Db; auth: Auth }, headers: Headers): Promise<Actor> {
   const found = await deps.auth.api.getSession({ headers });
   if (!found) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
   const { user, session } = found;

@@ -3,6 +3,7 @@
 import { openDatabase } from "@clawcloud/db";
 import type { Actor } from "./actor.ts";
 import { resolveActor } from "./actor.ts";
+import { ActorCache } from "./auth/actor-cache.ts";
 import { createAuth } from "./auth/auth.ts";
 import { listCredentials } from "./credentials/list-credentials.ts";
 import { listInstances } from "./instances/list-instances.ts";
@@ -58,6 +59,7 @@ export async function createCore(o: CoreOptions) {
       startQueue({ connection: database.connection, log: o.log, worker: o.worker }),
       createMailer({ smtpUrl: o.smtpUrl, from: o.mailFrom, log: o.log }),
     ]);
+    const actors = new ActorCache({ ttlMs: 15_000, max: 20_000 });
     const auth = createAuth({ db, queue, log: o.log, baseURL: o.baseURL, secret, rateLimitScale: o.rateLimitScale ?? 1 });
 
     return {
@@ -65,10 +67,16 @@ export async function createCore(o: CoreOptions) {
       mailerKind: mailer.kind,
       /** better-auth's fetch handler for /api/auth/*. */
       handleAuth: (req: Request) => auth.handler(req),
-      authenticate: (headers: Headers) => resolveActor({ db, auth }, headers),
+      authenticate: (headers: Headers) => resolveActor({ db, auth, cache: actors }, headers),
+      /** After an auth operation on the caller's session (sign-out, password change). */
+      sessionChanged: (headers: Headers) => actors.forget(ActorCache.key(headers)),
       me: {
         get: (actor: Actor) => getMe(db, actor),
-        update: (actor: Actor, input: { name: string }) => updateMe(db, actor, input),
+        update: async (actor: Actor, input: { name: string }) => {
+          const me = await updateMe(db, actor, input);
+          actors.forgetUser(actor.userId);
+          return me;
+        },
       },
       instances: { list: (actor: Actor) => listInstances(db, actor) },
       credentials: { list: (actor: Actor) => listCredentials(db, actor) },

@@ -69,6 +69,7 @@ export function authGate(core: Core, opts: { trustProxy: boolean }) {
       throw new AppError("METHOD_NOT_ALLOWED", "Use GET or POST for auth operations.");
     }
     const res = await core.handleAuth(new Request(c.req.raw.url, { method: c.req.method, headers, body }));
+    if (res.status < 400 && sub !== "/get-session") core.sessionChanged(c.req.raw.headers);
     return normalise(c, res);
   };
 }

@@ -33,14 +33,17 @@ export async function startQueue(opts: { connection: Connection; log: Logger; wo
     ? { supervise: true, schedule: true }
     : // An API-only process sends jobs; maintenance and cron belong to the workers.
       { supervise: false, schedule: false };
+  // Workers are woken by NOTIFY when a job is created, so they can poll rarely. That matters most
+  // on PGlite, where every poll runs on the one connection the API's queries also need.
+  const common = { ...role, useListenNotify: true };
   const boss =
     opts.connection.kind === "pglite"
-      ? new PgBoss({ db: fromPglite(opts.connection.pglite), backend: "pglite", ...role })
-      : new PgBoss({ connectionString: opts.connection.url, max: 4, ...role });
+      ? new PgBoss({ db: fromPglite(opts.connection.pglite), backend: "pglite", ...common })
+      : new PgBoss({ connectionString: opts.connection.url, max: 4, ...common });
   boss.on("error", (err) => opts.log.error({ err }, "job queue error"));
   await boss.start();
   for (const [name, policy] of Object.entries(jobPolicies)) {
-    if (!(await boss.getQueue(name))) await boss.createQueue(name, policy);
+    if (!(await boss.getQueue(name))) await boss.createQueue(name, { ...policy, notify: true });
   }
 
   return {
@@ -50,7 +53,7 @@ export async function startQueue(opts: { connection: Connection; log: Logger; wo
     async work(name, handler, o = {}) {
       await boss.work<JobPayloads[typeof name]>(
         name,
-        { localConcurrency: o.concurrency ?? 2, pollingIntervalSeconds: 0.5, includeMetadata: true },
+        { localConcurrency: o.concurrency ?? 2, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 5, includeMetadata: true },
         async (jobs) => {
           for (const job of jobs) {
             await handler({ id: job.id, name, data: job.data, retryCount: job.retryCount });

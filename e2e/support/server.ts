@@ -1,0 +1,75 @@
+// Starts the real server as a separate process — the same `node apps/server/src/main.ts` that
+// `npm start` runs, on the embedded defaults (a fresh PGlite directory) — on a free port.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const main = join(import.meta.dirname, "..", "..", "apps", "server", "src", "main.ts");
+
+export interface E2eServer {
+  url: string;
+  dataDir: string;
+  /** Every line the server logged so far. */
+  logs(): string[];
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startServer(env: Record<string, string> = {}): Promise<E2eServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), "cc-e2e-"));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [main], {
+    env: {
+      PATH: process.env.PATH ?? "",
+      PORT: String(port),
+      CLAWCLOUD_DATA_DIR: dataDir,
+      CLAWCLOUD_PUBLIC_URL: url,
+      LOG_FORMAT: "json",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: string[] = [];
+  let partial = "";
+  const collect = (d: Buffer) => {
+    const parts = (partial + d.toString()).split("\n");
+    partial = parts.pop() ?? "";
+    lines.push(...parts.filter(Boolean));
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+
+  const deadline = Date.now() + 90_000;
+  while (!lines.some((l) => l.includes('"msg":"listening"'))) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${lines.join("\n")}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`the server did not start within 90 s:\n${lines.join("\n")}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    dataDir,
+    logs: () => [...lines],
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
