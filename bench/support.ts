@@ -1,20 +1,10 @@
 // Shared by the benchmarks: start the real server process on a data directory and wait for it.
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 
-export const mainScript = join(import.meta.dirname, "..", "apps", "server", "src", "main.ts");
+export { freePort } from "../test-support/free-port.ts";
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+export const mainScript = join(import.meta.dirname, "..", "apps", "server", "src", "main.ts");
 
 export function spawnServer(env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [mainScript], {

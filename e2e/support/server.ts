@@ -2,9 +2,9 @@
 // `npm start` runs, on the embedded defaults (a fresh PGlite directory) — on a free port.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../../test-support/free-port.ts";
 
 const main = join(import.meta.dirname, "..", "..", "apps", "server", "src", "main.ts");
 
@@ -14,17 +14,6 @@ export interface E2eServer {
   /** Every line the server logged so far. */
   logs(): string[];
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startServer(env: Record<string, string> = {}): Promise<E2eServer> {

@@ -1,0 +1,13 @@
+import { createServer } from "node:net";
+
+/** A loopback port that was free a moment ago (for servers that must know their URL up front). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
