@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 export const providerSchema = z.enum(["digitalocean", "hetzner", "vultr", "aws"]);
+export type Provider = z.infer<typeof providerSchema>;
 
 export const credentialSummarySchema = z
   .object({
@@ -8,9 +9,127 @@ export const credentialSummarySchema = z
     provider: providerSchema,
     label: z.string(),
     last4: z.string(),
+    fingerprint: z.string(),
+    accountLabel: z.string().nullable(),
+    scopes: z.array(z.string()).nullable(),
+    status: z.enum(["valid", "invalid", "unavailable"]),
+    statusMessage: z.string().nullable(),
+    deleteAfterProvisioning: z.boolean(),
     createdAt: z.iso.datetime(),
+    lastVerifiedAt: z.iso.datetime().nullable(),
+    lastUsedAt: z.iso.datetime().nullable(),
   })
   .meta({ id: "CredentialSummary" });
 export type CredentialSummary = z.infer<typeof credentialSummarySchema>;
 
 export const credentialListSchema = z.object({ items: z.array(credentialSummarySchema) }).meta({ id: "CredentialList" });
+
+const tokenSchema = z
+  .string()
+  .trim()
+  .min(16, "This token is too short to be an API token: paste the whole token")
+  .max(512, "This token is too long: paste only the token")
+  .regex(/^[\x21-\x7e]+$/, "A token has no spaces or special characters: paste only the token");
+
+export const awsSecretSchema = z.union([
+  z.strictObject({
+    accessKeyId: z.string().regex(/^(AKIA|ASIA)[A-Z0-9]{12,124}$/, "An access key id starts with AKIA and has only capitals and digits"),
+    secretAccessKey: z.string().min(16).max(256),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
+      .optional(),
+  }),
+  z.strictObject({
+    roleArn: z
+      .string()
+      .regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "A role ARN looks like arn:aws:iam::123456789012:role/ClawCloud"),
+    externalId: z.string().min(2).max(1224),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
+      .optional(),
+  }),
+]);
+export type AwsSecret = z.infer<typeof awsSecretSchema>;
+
+export const credentialLabelSchema = z
+  .string()
+  .trim()
+  .min(1, "Give the account a name you will recognise")
+  .max(60, "Use at most 60 characters");
+
+export const createCredentialSchema = z
+  .discriminatedUnion("provider", [
+    z.strictObject({
+      provider: z.literal("digitalocean"),
+      label: credentialLabelSchema,
+      secret: tokenSchema,
+      deleteAfterProvisioning: z.boolean().optional(),
+    }),
+    z.strictObject({
+      provider: z.literal("hetzner"),
+      label: credentialLabelSchema,
+      secret: tokenSchema,
+      deleteAfterProvisioning: z.boolean().optional(),
+    }),
+    z.strictObject({
+      provider: z.literal("vultr"),
+      label: credentialLabelSchema,
+      secret: tokenSchema,
+      deleteAfterProvisioning: z.boolean().optional(),
+    }),
+    z.strictObject({
+      provider: z.literal("aws"),
+      label: credentialLabelSchema,
+      secret: awsSecretSchema,
+      deleteAfterProvisioning: z.boolean().optional(),
+    }),
+  ])
+  .meta({ id: "CreateCredential" });
+export type CreateCredential = z.infer<typeof createCredentialSchema>;
+
+export const regionSchema = z
+  .object({ id: z.string(), name: z.string(), location: z.string().optional(), available: z.boolean() })
+  .meta({ id: "Region" });
+export const regionListSchema = z.object({ items: z.array(regionSchema) }).meta({ id: "RegionList" });
+
+export const sizeSchema = z
+  .object({
+    id: z.string(),
+    vcpus: z.number(),
+    memoryMb: z.number(),
+    diskGb: z.number(),
+    priceMonthlyCents: z.number(),
+    currency: z.enum(["USD", "EUR"]),
+    regions: z.array(z.string()),
+  })
+  .meta({ id: "Size" });
+export const sizeListSchema = z.object({ items: z.array(sizeSchema) }).meta({ id: "SizeList" });
+
+export const providerGuideSchema = z
+  .object({
+    id: providerSchema,
+    name: z.string(),
+    tokenUrl: z.string(),
+    permissions: z.array(z.string()),
+    notes: z.string(),
+    secretKind: z.enum(["token", "aws"]),
+  })
+  .meta({ id: "ProviderGuide" });
+export type ProviderGuide = z.infer<typeof providerGuideSchema>;
+export const providerGuideListSchema = z.object({ items: z.array(providerGuideSchema) }).meta({ id: "ProviderGuideList" });
+
+export const awsSetupSchema = z
+  .object({
+    /** The external ID this workspace's IAM role must require: issued by Claw Cloud, not chosen. */
+    externalId: z.string(),
+    /** The AWS account Claw Cloud assumes roles from; null when this server has none configured. */
+    trustedAccountId: z.string().nullable(),
+    /** The role's trust policy to paste (null without a trusted account). */
+    trustPolicy: z.unknown().nullable(),
+    /** The least-privilege permissions policy to attach to the role. */
+    permissionsPolicy: z.unknown(),
+  })
+  .meta({ id: "AwsSetup" });
+export type AwsSetup = z.infer<typeof awsSetupSchema>;
