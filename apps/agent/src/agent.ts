@@ -1,0 +1,146 @@
+// The agent's life: load the key pair, register once if there is no credential yet, then keep
+// the connection until stopped. Returns the process exit code instead of exiting, so tests can
+// run it in-process.
+import { mkdir } from "node:fs/promises";
+import { tailBootstrapProgress } from "./bootstrap-progress.ts";
+import { builtinCommands, type Command, createDispatcher } from "./commands/index.ts";
+import { type AgentConfig, removeRegistrationToken } from "./config.ts";
+import { AgentConnection } from "./connection.ts";
+import { hasRevokedCredential, markCredentialRevoked, readCredential, writeCredential } from "./credential-store.ts";
+import { EXIT_CONFIG, EXIT_FAILURE, EXIT_OK } from "./exit-codes.ts";
+import { createHeartbeatSource } from "./heartbeat.ts";
+import { loadOrCreateKeys } from "./keys.ts";
+import type { Logger } from "./log.ts";
+import { createOpenclawVersionReader } from "./openclaw-version.ts";
+import { register } from "./register.ts";
+import { AGENT_VERSION } from "./version.ts";
+
+export interface RunningAgent {
+  /** Resolves with the exit code once the agent has stopped. */
+  done: Promise<number>;
+  /** Stops the agent (closes the socket politely) and waits for it. */
+  stop(): Promise<number>;
+}
+
+export function startAgent(config: AgentConfig, log: Logger, opts: { commands?: readonly Command[] } = {}): RunningAgent {
+  const controller = new AbortController();
+  const done = runAgent(config, log, controller.signal, opts.commands ?? builtinCommands).catch((err: unknown) => {
+    log.error("agent_failed", { error: err instanceof Error ? err.message : String(err) });
+    return EXIT_FAILURE;
+  });
+  return {
+    done,
+    stop() {
+      controller.abort();
+      return done;
+    },
+  };
+}
+
+async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, commands: readonly Command[]): Promise<number> {
+  log.addSecret(config.registrationToken);
+  log.addSecret(config.gatewayToken);
+  log.info("agent_start", {
+    version: AGENT_VERSION,
+    instanceId: config.instanceId,
+    serverUrl: config.serverUrl,
+    stateDir: config.stateDir,
+  });
+
+  await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
+  const { keys, created } = await loadOrCreateKeys(config.stateDir);
+  log.info(created ? "keypair_created" : "keypair_loaded", { publicKey: keys.publicKeyBase64 });
+
+  let stored = await readCredential(config.stateDir);
+  if (stored && stored.instanceId !== config.instanceId) {
+    log.error("credential_instance_mismatch", { stored: stored.instanceId, configured: config.instanceId });
+    return EXIT_CONFIG;
+  }
+  let justRegistered = false;
+  if (!stored) {
+    if (!config.registrationToken) {
+      const revoked = await hasRevokedCredential(config.stateDir);
+      log.error(revoked ? "credential_revoked_no_token" : "not_registered_no_token", {
+        message: revoked
+          ? "This agent's credential was revoked. Re-register it with a new registration token in the config file."
+          : "This agent has no credential and its config file has no registration token.",
+      });
+      return EXIT_CONFIG;
+    }
+    const outcome = await register({ config, token: config.registrationToken, publicKey: keys.publicKeyBase64, log, signal });
+    if (outcome.kind === "stopped") return EXIT_OK;
+    if (outcome.kind === "rejected") {
+      log.error("registration_rejected", {
+        status: outcome.status,
+        code: outcome.code,
+        message: outcome.message,
+        hint: "Registration tokens are single-use and expire after 30 minutes: redeploy the instance or issue a new token.",
+      });
+      return EXIT_CONFIG;
+    }
+    log.addSecret(outcome.credential);
+    stored = {
+      instanceId: config.instanceId,
+      serverUrl: config.serverUrl,
+      credential: outcome.credential,
+      registeredAt: new Date().toISOString(),
+    };
+    await writeCredential(config.stateDir, stored);
+    const removed = await removeRegistrationToken(config.configPath);
+    log.info("registered", { tokenRemovedFromConfig: removed });
+    if (!removed)
+      log.warn("config_not_rewritable", {
+        path: config.configPath,
+        message: "the spent registration token stays in the file; it is useless now",
+      });
+    justRegistered = true;
+  }
+  log.addSecret(stored.credential);
+
+  const connection = new AgentConnection({
+    config,
+    credential: stored.credential,
+    log,
+    signal,
+    dispatcher: createDispatcher(commands),
+    heartbeat: createHeartbeatSource({
+      stateDir: config.stateDir,
+      gatewayUrl: config.gatewayUrl,
+      gatewayTimeoutMs: config.tuning.gatewayTimeoutMs,
+      openclaw: createOpenclawVersionReader(config.openclawBin),
+    }),
+  });
+  connection.sendEvent("agent-start", "ok", `agent ${AGENT_VERSION}`);
+  if (justRegistered) connection.sendEvent("agent-register", "ok");
+
+  const progressStop = new AbortController();
+  const stopProgress = () => progressStop.abort();
+  signal.addEventListener("abort", stopProgress, { once: true });
+  const progressFile = config.bootstrapProgressFile;
+  const progress = progressFile
+    ? tailBootstrapProgress({
+        file: progressFile,
+        stateDir: config.stateDir,
+        pollMs: config.tuning.progressPollMs,
+        log,
+        signal: progressStop.signal,
+        onLine: (line) => connection.sendEvent(line.name, line.status, line.message),
+      }).catch((err: unknown) => log.warn("bootstrap_progress_failed", { error: String(err) }))
+    : Promise.resolve();
+
+  const end = await connection.run();
+  if (end.kind === "revoked") {
+    await markCredentialRevoked(config.stateDir).catch(() => undefined);
+    log.error("credential_revoked", {
+      reason: end.reason.slice(0, 123),
+      message: "The server revoked this agent's credential. The agent stops; re-register it with a new registration token.",
+    });
+  } else if (end.kind === "fatal") {
+    log.error("connection_fatal", { reason: end.reason });
+  }
+  stopProgress();
+  signal.removeEventListener("abort", stopProgress);
+  await progress;
+  log.info("agent_stop", { reason: end.kind });
+  return end.kind === "stopped" ? EXIT_OK : EXIT_CONFIG;
+}
