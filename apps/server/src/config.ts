@@ -1,7 +1,7 @@
 // Configuration is read once, at start-up, from the environment and validated: a bad value stops
 // the process with a message naming the variable, not a failure later at first use.
 import { resolve } from "node:path";
-import { describeIssues } from "@clawcloud/core";
+import { describeIssues, type ProviderEndpoints } from "@clawcloud/core";
 import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -16,7 +16,19 @@ const envSchema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   CLAWCLOUD_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CLAWCLOUD_AGENT_URL: z.url({ protocol: /^https$/ }).optional(),
+  CLAWCLOUD_NODE_MIRROR_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CLAWCLOUD_NPM_REGISTRY_URL: z.url({ protocol: /^https?$/ }).optional(),
   CLAWCLOUD_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  CLAWCLOUD_MASTER_KEYS: z.string().min(1).optional(),
+  CLAWCLOUD_DIGITALOCEAN_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CLAWCLOUD_HETZNER_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CLAWCLOUD_VULTR_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CLAWCLOUD_AWS_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CLAWCLOUD_AWS_ACCOUNT_ID: z
+    .string()
+    .regex(/^\d{12}$/, "must be a 12-digit AWS account id")
+    .optional(),
   CLAWCLOUD_ROLE: z.enum(["all", "api", "worker"]).default("all"),
   CLAWCLOUD_TRUST_PROXY: bool.default(false),
   CLAWCLOUD_RATE_LIMIT_SCALE: z.coerce.number().positive().default(1),
@@ -38,7 +50,13 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   publicUrl: string;
+  /** The address the agents on servers dial (https); defaults to the public URL. */
+  agentUrl: string;
+  mirrors: { nodeDistUrl?: string; npmRegistry?: string };
   authSecret: string | undefined;
+  masterKeys: string | undefined;
+  providerEndpoints: ProviderEndpoints;
+  awsAccountId: string | undefined;
   role: Role;
   trustProxy: boolean;
   rateLimitScale: number;
@@ -61,6 +79,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   if (production && !e.CLAWCLOUD_AUTH_SECRET) {
     throw new ConfigError("Invalid configuration: CLAWCLOUD_AUTH_SECRET must be set in production (32+ random characters).");
   }
+  if (production && !e.CLAWCLOUD_MASTER_KEYS) {
+    throw new ConfigError('Invalid configuration: CLAWCLOUD_MASTER_KEYS must be set in production ("1:<base64 of 32 random bytes>").');
+  }
   if (production && !e.CLAWCLOUD_PUBLIC_URL) {
     throw new ConfigError("Invalid configuration: CLAWCLOUD_PUBLIC_URL must be set in production (the https:// address people use).");
   }
@@ -70,7 +91,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     dataDir: resolve(e.CLAWCLOUD_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     publicUrl: (e.CLAWCLOUD_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    agentUrl: (e.CLAWCLOUD_AGENT_URL ?? e.CLAWCLOUD_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    mirrors: {
+      ...(e.CLAWCLOUD_NODE_MIRROR_URL ? { nodeDistUrl: e.CLAWCLOUD_NODE_MIRROR_URL } : {}),
+      ...(e.CLAWCLOUD_NPM_REGISTRY_URL ? { npmRegistry: e.CLAWCLOUD_NPM_REGISTRY_URL } : {}),
+    },
     authSecret: e.CLAWCLOUD_AUTH_SECRET,
+    masterKeys: e.CLAWCLOUD_MASTER_KEYS,
+    awsAccountId: e.CLAWCLOUD_AWS_ACCOUNT_ID,
+    providerEndpoints: Object.fromEntries(
+      (
+        [
+          ["digitalocean", e.CLAWCLOUD_DIGITALOCEAN_API_URL],
+          ["hetzner", e.CLAWCLOUD_HETZNER_API_URL],
+          ["vultr", e.CLAWCLOUD_VULTR_API_URL],
+          ["aws", e.CLAWCLOUD_AWS_API_URL],
+        ] as const
+      ).filter(([, url]) => url !== undefined),
+    ),
     role,
     trustProxy: e.CLAWCLOUD_TRUST_PROXY,
     rateLimitScale: e.CLAWCLOUD_RATE_LIMIT_SCALE,

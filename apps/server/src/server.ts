@@ -3,9 +3,13 @@
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { AGENT_PROTOCOL } from "@clawcloud/contracts";
 import { createCore } from "@clawcloud/core";
 import { serve } from "@hono/node-server";
+import { WebSocketServer } from "ws";
+import { AgentConnections } from "./agent-gateway/connections.ts";
 import type { Config } from "./config.ts";
+import { AGENT_BUNDLE_PATH, loadAgentBundle } from "./http/agent-bundle.ts";
 import { createApp } from "./http/app.ts";
 import { registerJobs } from "./jobs/index.ts";
 import type { AppLogger } from "./logger.ts";
@@ -21,8 +25,16 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(config: Config, log: AppLogger, opts: { webRoot?: string | null } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  log: AppLogger,
+  opts: { webRoot?: string | null; agentBundlePath?: string } = {},
+): Promise<RunningServer> {
   const worker = config.role !== "api";
+  const agentBundle = loadAgentBundle(opts.agentBundlePath);
+  // Where agents of instances on this machine dial: this server's own address, once it listens
+  // (a worker-only process has none: its public URL).
+  let localUrl: string | undefined = config.role === "worker" ? config.publicUrl : undefined;
   const core = await createCore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -32,31 +44,52 @@ export async function startServer(config: Config, log: AppLogger, opts: { webRoo
     mailFrom: config.mailFrom,
     worker,
     rateLimitScale: config.rateLimitScale,
+    masterKeys: config.masterKeys,
+    providerEndpoints: config.providerEndpoints,
+    awsAccountId: config.awsAccountId,
+    userData: {
+      agentUrl: config.agentUrl,
+      agentBundleUrl: `${config.agentUrl}${AGENT_BUNDLE_PATH}`,
+      agentBundleSha256: agentBundle?.sha256,
+      mirrors: config.mirrors,
+    },
+    local: { serverUrl: () => localUrl, agentBundlePath: AGENT_BUNDLE_PATH },
     log,
   });
   if (core.mailerKind === "log") log.info({}, "No SMTP_URL set: e-mail links are printed to this log, marked 📧 E-MAIL.");
   if (worker) await registerJobs(core);
 
   if (config.role === "worker") {
+    await core.provisioning.resumeLocal();
     log.info({ role: config.role, database: core.databaseKind }, "worker started");
     return { url: undefined, app: undefined, core, stop: () => core.close() };
   }
 
   const webRoot = opts.webRoot === null ? undefined : (opts.webRoot ?? defaultWebRoot);
-  const app = createApp({ core, log, publicUrl: config.publicUrl, version, trustProxy: config.trustProxy, webRoot });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  const agents = new AgentConnections();
+  const app = createApp({ core, log, publicUrl: config.publicUrl, version, trustProxy: config.trustProxy, webRoot, agents, agentBundle });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 1024 * 1024,
+    handleProtocols: (offered) => (offered.has(AGENT_PROTOCOL) ? AGENT_PROTOCOL : false),
+  });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);
   });
   const addr = server.address() as AddressInfo;
   const url = `http://${addr.family === "IPv6" ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  localUrl = loopbackUrl(addr);
+  if (worker) await core.provisioning.resumeLocal();
   log.info({ url, publicUrl: config.publicUrl, role: config.role, database: core.databaseKind, version }, "listening");
   return {
     url,
     app,
     core,
     async stop() {
+      agents.closeAll();
+      wss.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive connections would hold close() open; they have nothing in flight by now.
@@ -65,4 +98,11 @@ export async function startServer(config: Config, log: AppLogger, opts: { webRoo
       await core.close();
     },
   };
+}
+
+/** This server as reached from this machine: a wildcard address becomes loopback. */
+export function loopbackUrl(addr: AddressInfo): string {
+  const wildcard = addr.address === "0.0.0.0" || addr.address === "::";
+  const host = wildcard ? (addr.address === "::" ? "[::1]" : "127.0.0.1") : addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+  return `http://${host}:${addr.port}`;
 }

@@ -19,10 +19,20 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ NODE_ENV: "production", CLAWCLOUD_PUBLIC_URL: "https://cc.example" })).toThrow(
       /CLAWCLOUD_AUTH_SECRET must be set/,
     );
-    expect(() => loadConfig({ NODE_ENV: "production", CLAWCLOUD_AUTH_SECRET: "x".repeat(40) })).toThrow(/CLAWCLOUD_PUBLIC_URL must be set/);
-    expect(
-      loadConfig({ NODE_ENV: "production", CLAWCLOUD_AUTH_SECRET: "x".repeat(40), CLAWCLOUD_PUBLIC_URL: "https://cc.example/" }).publicUrl,
-    ).toBe("https://cc.example");
+    const secrets = { CLAWCLOUD_AUTH_SECRET: "x".repeat(40), CLAWCLOUD_MASTER_KEYS: `1:${Buffer.alloc(32, 7).toString("base64")}` };
+    expect(() => loadConfig({ NODE_ENV: "production", CLAWCLOUD_AUTH_SECRET: "x".repeat(40) })).toThrow(
+      /CLAWCLOUD_MASTER_KEYS must be set/,
+    );
+    expect(() => loadConfig({ NODE_ENV: "production", ...secrets })).toThrow(/CLAWCLOUD_PUBLIC_URL must be set/);
+    expect(loadConfig({ NODE_ENV: "production", ...secrets, CLAWCLOUD_PUBLIC_URL: "https://cc.example/" }).publicUrl).toBe(
+      "https://cc.example",
+    );
+  });
+
+  it("reads provider API overrides", () => {
+    const c = loadConfig({ CLAWCLOUD_DIGITALOCEAN_API_URL: "http://127.0.0.1:9999" });
+    expect(c.providerEndpoints).toEqual({ digitalocean: "http://127.0.0.1:9999" });
+    expect(() => loadConfig({ CLAWCLOUD_HETZNER_API_URL: "ftp://x" })).toThrow(/CLAWCLOUD_HETZNER_API_URL/);
   });
 
   it("takes the role from --role, which wins over the environment", () => {

@@ -1,3 +1,4 @@
+export * from "./agent/v1.ts";
 export * from "./api/auth.ts";
 export * from "./api/common.ts";
 export * from "./api/credentials.ts";

@@ -14,6 +14,8 @@ export const idPrefixes = {
   instance: "ins",
   credential: "crd",
   request: "req",
+  event: "evt",
+  agentCredential: "agc",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

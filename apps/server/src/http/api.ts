@@ -16,7 +16,7 @@ export function createApi(): Api {
   });
 }
 
-const errorContent = { "application/json": { schema: errorBodySchema } };
+export const errorContent = { "application/json": { schema: errorBodySchema } };
 
 /** The error responses every authenticated operation can give, for the OpenAPI document. */
 export const commonErrors = {

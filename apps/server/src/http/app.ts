@@ -2,8 +2,10 @@
 // web app, in that order (the web app's catch-all must come last).
 import type { Health } from "@clawcloud/contracts";
 import { bodyLimit } from "hono/body-limit";
+import { mountAgentGateway } from "../agent-gateway/routes.ts";
 import * as health from "../routes/health/get.ts";
 import { registerV1Routes } from "../routes/index.ts";
+import { mountAgentBundle } from "./agent-bundle.ts";
 import { createApi } from "./api.ts";
 import { authGate } from "./auth-gate.ts";
 import { docsCss, renderDocsPage } from "./docs-page.ts";
@@ -36,6 +38,8 @@ export function createApp(deps: AppDeps) {
   );
   app.use("/api/*", csrfGuard(publicOrigin));
   app.all("/api/auth/*", authGate(core, { trustProxy: deps.trustProxy }));
+  mountAgentGateway(app, core, deps.agents);
+  mountAgentBundle(app, deps.agentBundle);
 
   const healthBody: Health = { status: "ok", version: deps.version, database: core.databaseKind };
   health.register(app, healthBody);

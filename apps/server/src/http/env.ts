@@ -1,5 +1,7 @@
 import type { Actor, Core } from "@clawcloud/core";
+import type { AgentConnections } from "../agent-gateway/connections.ts";
 import type { AppLogger } from "../logger.ts";
+import type { AgentBundle } from "./agent-bundle.ts";
 
 /** What each request carries through the middleware chain. */
 export interface AppEnv {
@@ -16,6 +18,10 @@ export interface AppDeps {
   publicUrl: string;
   version: string;
   trustProxy: boolean;
+  /** The agent sockets this process holds. */
+  agents: AgentConnections;
+  /** The built agent, served to new servers; absent when not built. */
+  agentBundle: AgentBundle | undefined;
   /** The built web app; absent → the API alone (tests of the API). */
   webRoot?: string | undefined;
 }

@@ -12,8 +12,11 @@ const SignUpPage = lazy(() => import("../features/auth/SignUpPage"));
 const ForgotPasswordPage = lazy(() => import("../features/auth/ForgotPasswordPage"));
 const ResetPasswordPage = lazy(() => import("../features/auth/ResetPasswordPage"));
 const InstancesPage = lazy(() => import("../features/instances/InstancesPage"));
-const DeployPage = lazy(() => import("../features/instances/DeployPage"));
+const InstancePage = lazy(() => import("../features/instances/InstancePage"));
+const DeployPage = lazy(() => import("../features/deploy/DeployPage"));
 const CloudAccountsPage = lazy(() => import("../features/cloud-accounts/CloudAccountsPage"));
+const AddCloudAccountPage = lazy(() => import("../features/cloud-accounts/AddCloudAccountPage"));
+const CloudAccountPage = lazy(() => import("../features/cloud-accounts/CloudAccountPage"));
 const SettingsPage = lazy(() => import("../features/settings/SettingsPage"));
 const NotFoundPage = lazy(() => import("./NotFoundPage"));
 
@@ -23,8 +26,11 @@ function AppRoutes() {
       <AppShell>
         <Switch>
           <Route path="/instances" component={InstancesPage} />
+          <Route path="/instances/:id" component={InstancePage} />
           <Route path="/deploy" component={DeployPage} />
           <Route path="/cloud-accounts" component={CloudAccountsPage} />
+          <Route path="/cloud-accounts/new" component={AddCloudAccountPage} />
+          <Route path="/cloud-accounts/:id" component={CloudAccountPage} />
           <Route path="/settings" component={SettingsPage} />
           <Route component={NotFoundPage} />
         </Switch>

@@ -7,5 +7,5 @@ import { getMe } from "./get-me.ts";
 export async function updateMe(db: Db, actor: Actor, input: UpdateMe): Promise<Me> {
   const { name } = parseInput(updateMeSchema, input);
   await db.update(schema.users).set({ name, updatedAt: new Date() }).where(eq(schema.users.id, actor.userId));
-  return getMe(db, { ...actor, user: { ...actor.user, name } });
+  return getMe(db, actor);
 }

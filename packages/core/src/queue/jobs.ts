@@ -4,6 +4,12 @@ import type { MailMessage } from "../mail/mailer.ts";
 
 export interface JobPayloads {
   "email.send": MailMessage;
+  /** Advances one instance's provisioning state machine as far as it can go now. */
+  "instance.provision": { instanceId: string };
+  /** The finalizer: server, firewall, then the row. */
+  "instance.delete": { instanceId: string; keepRow?: boolean };
+  /** Deletes tagged servers that no live instance owns (every 10 minutes). */
+  "instances.sweep": Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -17,4 +23,13 @@ export interface JobPolicy {
 
 export const jobPolicies: Record<JobName, JobPolicy> = {
   "email.send": { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 },
+  // A crashed worker's job comes back after expireInSeconds and resumes from the persisted step.
+  "instance.provision": { retryLimit: 20, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
+  "instance.delete": { retryLimit: 20, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
+  "instances.sweep": { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 900 },
+};
+
+/** Jobs that run on a schedule (cron, UTC), started by the workers. */
+export const schedules: Partial<Record<JobName, string>> = {
+  "instances.sweep": "*/10 * * * *",
 };

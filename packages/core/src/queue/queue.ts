@@ -4,7 +4,7 @@ import type { Connection, Db } from "@clawcloud/db";
 import { sql } from "@clawcloud/db";
 import { fromDrizzle, fromPglite, PgBoss } from "pg-boss";
 import type { Logger } from "../logger.ts";
-import { type JobName, type JobPayloads, jobPolicies } from "./jobs.ts";
+import { type JobName, type JobPayloads, jobPolicies, schedules } from "./jobs.ts";
 
 /** A drizzle handle or an open transaction on it. */
 export type Tx = Pick<Db, "execute">;
@@ -44,6 +44,9 @@ export async function startQueue(opts: { connection: Connection; log: Logger; wo
   await boss.start();
   for (const [name, policy] of Object.entries(jobPolicies)) {
     if (!(await boss.getQueue(name))) await boss.createQueue(name, { ...policy, notify: true });
+  }
+  if (opts.worker) {
+    for (const [name, cron] of Object.entries(schedules)) await boss.schedule(name, cron, {}, { tz: "UTC" });
   }
 
   return {

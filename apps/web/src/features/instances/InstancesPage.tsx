@@ -1,5 +1,8 @@
+import { useEffect, useState } from "react";
 import { Link } from "wouter";
+import { takeFlash } from "../../lib/flash";
 import { useDocumentTitle } from "../../lib/useDocumentTitle";
+import { FormAlert } from "../../ui/FormAlert";
 import { IconArrowRight, IconPlus } from "../../ui/icons";
 import { PageHeader } from "../../ui/PageHeader";
 import { EmptyState, ErrorState, LoadingList } from "../../ui/States";
@@ -11,6 +14,12 @@ export default function InstancesPage() {
   useDocumentTitle("Instances");
   const instances = useInstances();
   const hasItems = (instances.data?.length ?? 0) > 0;
+  const [notice, setNotice] = useState<string | null>(null);
+  // After mount, so the live region announces it.
+  useEffect(() => {
+    const message = takeFlash("instances");
+    if (message) setNotice(message);
+  }, []);
 
   return (
     <>
@@ -25,6 +34,9 @@ export default function InstancesPage() {
           ) : null
         }
       />
+      <div className="page-notice">
+        <FormAlert tone="success">{notice}</FormAlert>
+      </div>
       {instances.isPending ? (
         <LoadingList label="Loading instances…" />
       ) : instances.isError ? (

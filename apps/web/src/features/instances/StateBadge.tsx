@@ -1,20 +1,10 @@
-const STATES: Record<string, { label: string; tone: "neutral" | "progress" | "success" | "danger" | "warning" }> = {
-  pending: { label: "Queued", tone: "progress" },
-  creating: { label: "Creating server", tone: "progress" },
-  booting: { label: "Booting", tone: "progress" },
-  bootstrapping: { label: "Installing", tone: "progress" },
-  ready: { label: "Ready", tone: "success" },
-  degraded: { label: "Degraded", tone: "warning" },
-  failed: { label: "Failed", tone: "danger" },
-  unreachable: { label: "Unreachable", tone: "warning" },
-  deleting: { label: "Deleting", tone: "neutral" },
-  deleted: { label: "Deleted", tone: "neutral" },
-};
+import { stateInfo } from "./states";
 
+/** An instance's state as a badge: its name in words, a colour, and a pulsing dot while it is in progress. */
 export function StateBadge({ state }: { state: string }) {
-  const known = STATES[state] ?? { label: state, tone: "neutral" as const };
+  const known = stateInfo(state);
   return (
-    <span className={`badge badge-${known.tone}`}>
+    <span className={`badge badge-${known.tone}${known.busy ? " badge-live" : ""}`} data-state={state}>
       <span className="badge-dot" aria-hidden="true" />
       {known.label}
     </span>

@@ -1,0 +1,64 @@
+// Endpoints the agents call: registration (HTTPS, one-time token) and the outbound WebSocket they
+// keep open. Frames are validated on receipt; a bad frame is dropped and logged without content.
+import { AGENT_PROTOCOL, agentFrameSchema, type ServerFrame } from "@clawcloud/contracts";
+import { AppError, type Core } from "@clawcloud/core";
+import { upgradeWebSocket } from "@hono/node-server";
+import type { Hono } from "hono";
+import type { AppEnv } from "../http/env.ts";
+import { readJsonBody } from "../http/middleware/json-body.ts";
+import { type AgentConnections, CLOSE_REVOKED } from "./connections.ts";
+
+const MAX_FRAME_BYTES = 64 * 1024;
+
+export function mountAgentGateway(app: Hono<AppEnv>, core: Core, connections: AgentConnections): void {
+  app.post("/api/agent/v1/register", async (c) => c.json(await core.agents.register(await readJsonBody(c.req)), 200));
+
+  app.get(
+    "/api/agent/v1/connect",
+    async (c, next) => {
+      const auth = c.req.header("authorization") ?? "";
+      const credential = /^Bearer ([A-Za-z0-9_-]{20,128})$/.exec(auth)?.[1];
+      const instanceId = credential ? await core.agents.authenticate(credential) : undefined;
+      if (!instanceId) throw new AppError("UNAUTHENTICATED", "Unknown or revoked agent credential.");
+      c.set("agentInstanceId" as never, instanceId as never);
+      return next();
+    },
+    upgradeWebSocket((c) => {
+      const instanceId = c.get("agentInstanceId" as never) as string;
+      const log = c.get("log").child({ instanceId });
+      return {
+        onOpen(_evt, ws) {
+          if (ws.protocol !== AGENT_PROTOCOL) {
+            ws.close(1002, `use the ${AGENT_PROTOCOL} subprotocol`);
+            return;
+          }
+          connections.add(instanceId, ws);
+          const welcome: ServerFrame = { type: "welcome", instanceId, heartbeatIntervalSec: core.agents.heartbeatIntervalSec };
+          ws.send(JSON.stringify(welcome));
+          log.info({}, "agent connected");
+        },
+        async onMessage(evt, ws) {
+          const text = typeof evt.data === "string" ? evt.data : "";
+          if (text.length === 0 || text.length > MAX_FRAME_BYTES) return log.warn({ bytes: text.length }, "agent frame dropped: size");
+          let frame: ReturnType<typeof agentFrameSchema.parse>;
+          try {
+            frame = agentFrameSchema.parse(JSON.parse(text));
+          } catch {
+            return log.warn({ bytes: text.length }, "agent frame dropped: not a valid v1 frame");
+          }
+          try {
+            if (frame.type === "heartbeat") await core.agents.heartbeat(instanceId, frame);
+            else if (frame.type === "event") await core.agents.event(instanceId, frame);
+          } catch (err) {
+            if (err instanceof AppError && err.code === "UNAUTHENTICATED") ws.close(CLOSE_REVOKED, "credential revoked");
+            else log.error({ err }, "agent frame failed");
+          }
+        },
+        onClose(_evt, ws) {
+          connections.remove(instanceId, ws);
+          log.info({}, "agent disconnected");
+        },
+      };
+    }),
+  );
+}

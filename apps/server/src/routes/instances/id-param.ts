@@ -1,0 +1,4 @@
+import { idParam } from "@clawcloud/contracts";
+import { z } from "zod";
+
+export const instanceIdParams = z.object({ id: idParam("ins") });
