@@ -22,7 +22,9 @@ import { getInstance } from "./instances/get-instance.ts";
 import { listInstances } from "./instances/list-instances.ts";
 import { createLocalRuntime, type LocalOptions } from "./instances/local/local-runtime.ts";
 import { resumeLocal } from "./instances/local/resume-local.ts";
+import { markUnreachable } from "./instances/mark-unreachable.ts";
 import type { UserDataInput } from "./instances/provision.ts";
+import { retryInstance } from "./instances/retry-instance.ts";
 import { runDelete, runProvisioning } from "./instances/run-provisioning.ts";
 import { sweepOrphans } from "./instances/sweep-orphans.ts";
 import { cloudDeployBlocker, type UserDataConfig, userDataRenderer } from "./instances/user-data.ts";
@@ -179,11 +181,13 @@ export async function createCore(o: CoreOptions) {
         get: (actor: Actor, id: string) => getInstance(db, actor, id),
         create: (actor: Actor, input: unknown) => createInstance(instanceDeps, actor, input),
         delete: (actor: Actor, id: string) => requestDelete(instanceDeps, actor, id),
+        retry: (actor: Actor, id: string) => retryInstance(instanceDeps, actor, id),
       },
       provisioning: {
         run: (instanceId: string, worker: string) => runProvisioning(instanceDeps, instanceId, worker),
         runDelete: (instanceId: string, worker: string, keepRow = false) => runDelete(instanceDeps, instanceId, worker, keepRow),
         sweepOrphans: () => sweepOrphans(instanceDeps),
+        markUnreachable: () => markUnreachable(db),
         /** Relaunches this machine's instances (call once the server listens, in a worker process). */
         resumeLocal: () => (local ? resumeLocal({ db, log: o.log, local }) : Promise.resolve(undefined)),
       },

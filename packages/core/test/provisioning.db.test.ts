@@ -276,3 +276,61 @@ describe("a storm of transient faults", () => {
     expect(ready).toBe(n);
   }, 300_000);
 });
+
+describe("retry and heartbeat loss", () => {
+  it("retries a failed deploy on the same instance, adopting the server it left", async () => {
+    const id = await newInstance();
+    sim.injectFault("server_error", { op: "create_server", status: 422, times: 1 });
+    await drive(id);
+    expect((await row(id))?.state).toBe("failed");
+    const { retryInstance } = await import("../src/instances/retry-instance.ts");
+    const actor = {
+      workspaceId,
+      userId: "usr_x",
+      sessionId: "ses_x",
+      role: "owner" as const,
+      user: { id: "usr_x", name: "", email: "", emailVerified: true, createdAt: new Date() },
+    };
+    const instanceDeps = {
+      ...deps,
+      catalog: undefined as never,
+      defaultOpenclawVersion: "2026.9.6",
+      cloudDeployBlocker: undefined,
+      localDeployBlocker: undefined,
+    };
+    const retried = await retryInstance(instanceDeps, actor, id);
+    expect(retried.state).toBe("pending");
+    // The failed attempt's cleanup, delivered late, leaves the new attempt alone.
+    await finalizeDelete(deps, id, "w1", true);
+    await drive(id);
+    await agentCallsBack(id);
+    expect((await row(id))?.state).toBe("ready");
+    expect(dropletsOf(id)).toHaveLength(1);
+    await expect(retryInstance(instanceDeps, actor, id)).rejects.toThrow(/Only a failed deploy/);
+  });
+
+  it("marks an instance unreachable after 90 s without a heartbeat, and ready again on the next", async () => {
+    const { markUnreachable } = await import("../src/instances/mark-unreachable.ts");
+    const id = await newInstance();
+    await drive(id);
+    await agentCallsBack(id);
+    await database.db
+      .update(schema.instances)
+      .set({ lastHeartbeatAt: new Date(Date.now() - 91_000) })
+      .where(eq(schema.instances.id, id));
+    expect(await markUnreachable(database.db)).toBeGreaterThanOrEqual(1);
+    expect((await row(id))?.state).toBe("unreachable");
+    await recordHeartbeat(database.db, id, {
+      type: "heartbeat",
+      seq: 5,
+      agentVersion: "0.1.0",
+      openclawVersion: "2026.9.6",
+      gateway: { healthy: true, ready: true, startupVersion: "2026.9.6" },
+      cpu: { load1: 0.1, cores: 2 },
+      memory: { totalMb: 4096, availableMb: 3000 },
+      disk: { totalMb: 80_000, freeMb: 70_000 },
+      uptimeSec: 600,
+    });
+    expect((await row(id))?.state).toBe("ready");
+  });
+});

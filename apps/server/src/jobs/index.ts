@@ -4,10 +4,12 @@ import type { Core } from "@clawcloud/core";
 import * as emailSend from "./email-send.ts";
 import * as instanceDelete from "./instance-delete.ts";
 import * as instanceProvision from "./instance-provision.ts";
+import * as instancesCheckHeartbeats from "./instances-check-heartbeats.ts";
 import * as instancesSweep from "./instances-sweep.ts";
 
 export async function registerJobs(core: Core): Promise<void> {
   // Names this worker in instance leases, so a lease held by a crashed process is recognisable.
   const worker = `${hostname()}:${process.pid}`;
-  for (const job of [emailSend, instanceProvision, instanceDelete, instancesSweep]) await job.register(core, worker);
+  for (const job of [emailSend, instanceProvision, instanceDelete, instancesSweep, instancesCheckHeartbeats])
+    await job.register(core, worker);
 }

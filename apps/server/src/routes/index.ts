@@ -12,6 +12,7 @@ import * as createInstance from "./instances/create.ts";
 import * as deleteInstance from "./instances/delete.ts";
 import * as getInstance from "./instances/get.ts";
 import * as listInstances from "./instances/list.ts";
+import * as retryInstance from "./instances/retry.ts";
 import * as instanceStream from "./instances/stream.ts";
 import * as getMe from "./me/get.ts";
 import * as updateMe from "./me/update.ts";
@@ -25,6 +26,7 @@ export function registerV1Routes(api: Api, core: Core): void {
     createInstance,
     getInstance,
     deleteInstance,
+    retryInstance,
     instanceStream,
     listProviders,
     listCredentials,

@@ -36,6 +36,8 @@ export async function finalizeDelete(deps: ProvisionDeps, instanceId: string, wo
     return exists ? { again: 15 } : { done: true };
   }
   try {
+    // A failed deploy's cleanup that arrives after the user pressed Retry must not touch the new attempt.
+    if (keepRow && row.state !== "failed") return { done: true };
     const credentialGone = !row.credentialId || !(await credentialExists(deps, row.credentialId));
     if (row.provider === "local") {
       if (!deps.local) throw new Error("deleting an instance on this machine needs the process that runs the workers");

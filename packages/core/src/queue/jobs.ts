@@ -10,6 +10,8 @@ export interface JobPayloads {
   "instance.delete": { instanceId: string; keepRow?: boolean };
   /** Deletes tagged servers that no live instance owns (every 10 minutes). */
   "instances.sweep": Record<string, never>;
+  /** Marks instances whose agent stopped heartbeating as unreachable (every minute). */
+  "instances.check-heartbeats": Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -27,9 +29,11 @@ export const jobPolicies: Record<JobName, JobPolicy> = {
   "instance.provision": { retryLimit: 20, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
   "instance.delete": { retryLimit: 20, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
   "instances.sweep": { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 900 },
+  "instances.check-heartbeats": { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 60 },
 };
 
 /** Jobs that run on a schedule (cron, UTC), started by the workers. */
 export const schedules: Partial<Record<JobName, string>> = {
   "instances.sweep": "*/10 * * * *",
+  "instances.check-heartbeats": "* * * * *",
 };
