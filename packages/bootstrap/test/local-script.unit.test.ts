@@ -157,7 +157,7 @@ function install(
 
 const readJson = (file: string) => JSON.parse(readFileSync(file, "utf8"));
 
-describe("the local install script", () => {
+describe("the local install script", { timeout: 60_000 }, () => {
   it("runs every local step, writes OpenClaw's config and the agent's, and is idempotent", async () => {
     const { run, dir } = install("happy", { mirrors: { npmRegistry: "https://npm.corp.example" }, npmCacheDir: join(root, "npm-cache") });
     const first = await run();

@@ -60,14 +60,14 @@ describe("shellcheck", () => {
       const script = cloudScriptAsRun(render(input));
       expect(bashSyntaxErrors(script)).toBe("");
       expect(shellcheck(script)).toBe("");
-    });
+    }, 30_000);
   }
   for (const [name, input] of LOCAL_CASES) {
     it(`passes on the local script: ${name}`, () => {
       const { script } = renderLocalInstall(input);
       expect(bashSyntaxErrors(script)).toBe("");
       expect(shellcheck(script)).toBe("");
-    });
+    }, 30_000);
   }
 });
 
@@ -144,7 +144,7 @@ describe("cloud-config", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 });
 
 describe("security", () => {
