@@ -2,6 +2,7 @@
 // and, for the PostgreSQL rows, a server at BENCH_DATABASE_URL (default: this machine's).
 import pg from "pg";
 import { benchApiLatency } from "./api-latency.ts";
+import { benchCallsPerDeploy, benchDeployBurst, benchFaultSuite } from "./deploys.ts";
 import { benchStartup } from "./startup.ts";
 import { benchWebBundle } from "./web-bundle.ts";
 
@@ -36,3 +37,7 @@ print(benchWebBundle());
 print(await benchStartup());
 print(await benchApiLatency({ rate: 500, seconds: 10 }));
 print(await withScratchDatabase((url) => benchApiLatency({ databaseUrl: url, rate: 500, seconds: 10 })));
+print(await benchCallsPerDeploy());
+print(await benchDeployBurst(200));
+// The fault suite on the PostgreSQL server (its pool runs the workers side by side), else PGlite.
+print((await withScratchDatabase((url) => benchFaultSuite(1000, { databaseUrl: url }))) ?? (await benchFaultSuite(1000)));

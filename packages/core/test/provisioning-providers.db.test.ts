@@ -15,8 +15,7 @@ import { advanceProvisioning, type ProvisionDeps } from "../src/instances/provis
 import { type Queue, startQueue } from "../src/queue/queue.ts";
 import { credentialAad, encryptSecret } from "../src/vault/envelope.ts";
 import { LocalKeyProvider } from "../src/vault/local-key-provider.ts";
-
-const silent = { info() {}, warn() {}, error() {}, debug() {}, child: () => silent };
+import { heartbeat, silent } from "./support/provisioning-harness.ts";
 
 let tdb: TestDatabase;
 let database: Database;
@@ -37,6 +36,50 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
+/** State-machine dependencies whose drivers are the harness's (the stored secret is still opened). */
+function depsFor(h: Harness): ProvisionDeps {
+  return {
+    db: database.db,
+    keys,
+    drivers: () => h.driver,
+    externalIdKey: "k",
+    queue,
+    log: silent,
+    backoffBaseSec: 0,
+    registrationKey: randomBytes(32).toString("base64url"),
+    renderUserData: (i) => `#cloud-config\n# token=${i.registrationToken}\n`,
+  };
+}
+
+/** A stored credential and a pending instance for `provider`, in the harness's region and size. */
+async function seedDeploy(provider: string, h: Harness): Promise<string> {
+  const credentialId = newId("credential");
+  const env = await encryptSecret(keys, JSON.stringify("sim-token"), credentialAad(workspaceId, credentialId));
+  await database.db.insert(schema.cloudCredentials).values({
+    id: credentialId,
+    workspaceId,
+    provider,
+    label: provider,
+    last4: "oken",
+    fingerprint: `sha256:${randomBytes(8).toString("hex")}`,
+    keyVersion: env.keyVersion,
+    wrappedKey: env.wrappedKey,
+    ciphertext: env.ciphertext,
+  });
+  const id = newId("instance");
+  await database.db.insert(schema.instances).values({
+    id,
+    workspaceId,
+    name: "t",
+    provider,
+    credentialId,
+    region: h.fixture.region,
+    size: h.fixture.size,
+    openclawVersion: "2026.9.6",
+  });
+  return id;
+}
+
 const providers = [
   ["digitalocean", digitalOceanHarness],
   ["hetzner", hetznerHarness],
@@ -49,46 +92,12 @@ describe.each(providers)("a deploy to %s", (provider, makeHarness) => {
   let deps: ProvisionDeps;
   beforeAll(async () => {
     h = await makeHarness();
-    deps = {
-      db: database.db,
-      keys,
-      // The stored secret is opened as in production; the harness's driver speaks to the simulator.
-      drivers: () => h.driver,
-      externalIdKey: "k",
-      queue,
-      log: silent,
-      backoffBaseSec: 0,
-      registrationKey: randomBytes(32).toString("base64url"),
-      renderUserData: (i) => `#cloud-config\n# token=${i.registrationToken}\n`,
-    };
+    deps = depsFor(h);
   });
   afterAll(() => h?.stop());
 
   it("reaches ready through the same steps, and delete leaves nothing behind", async () => {
-    const credentialId = newId("credential");
-    const env = await encryptSecret(keys, JSON.stringify("sim-token"), credentialAad(workspaceId, credentialId));
-    await database.db.insert(schema.cloudCredentials).values({
-      id: credentialId,
-      workspaceId,
-      provider,
-      label: provider,
-      last4: "oken",
-      fingerprint: `sha256:${randomBytes(8).toString("hex")}`,
-      keyVersion: env.keyVersion,
-      wrappedKey: env.wrappedKey,
-      ciphertext: env.ciphertext,
-    });
-    const id = newId("instance");
-    await database.db.insert(schema.instances).values({
-      id,
-      workspaceId,
-      name: "t",
-      provider,
-      credentialId,
-      region: h.fixture.region,
-      size: h.fixture.size,
-      openclawVersion: "2026.9.6",
-    });
+    const id = await seedDeploy(provider, h);
     const row = async () => (await database.db.select().from(schema.instances).where(eq(schema.instances.id, id)))[0];
     for (let i = 0; i < 40 && (await row())?.step !== "awaiting_agent"; i++) {
       const r = await row();
@@ -103,17 +112,7 @@ describe.each(providers)("a deploy to %s", (provider, makeHarness) => {
       { db: database.db, log: silent },
       { instanceId: id, token, publicKey: Buffer.alloc(32, 2).toString("base64"), agentVersion: "0.1.0" },
     );
-    await recordHeartbeat(database.db, id, {
-      type: "heartbeat",
-      seq: 0,
-      agentVersion: "0.1.0",
-      openclawVersion: "2026.9.6",
-      gateway: { healthy: true, ready: true, startupVersion: "2026.9.6" },
-      cpu: { load1: 0, cores: 2 },
-      memory: { totalMb: 4096, availableMb: 3000 },
-      disk: { totalMb: 50_000, freeMb: 40_000 },
-      uptimeSec: 30,
-    });
+    await recordHeartbeat(database.db, id, heartbeat());
     expect((await row())?.state).toBe("ready");
     for (let i = 0; i < 20 && (await row()); i++) await finalizeDelete(deps, id, "w1");
     expect(await row()).toBeUndefined();
@@ -126,41 +125,8 @@ describe.runIf(process.env.TEST_DATABASE === "postgres")("the database restartin
   it("costs a retried step, not a duplicate server or a stuck instance", async () => {
     const h = await digitalOceanHarness();
     try {
-      const deps: ProvisionDeps = {
-        db: database.db,
-        keys,
-        drivers: () => h.driver,
-        externalIdKey: "k",
-        queue,
-        log: silent,
-        backoffBaseSec: 0,
-        registrationKey: randomBytes(32).toString("base64url"),
-        renderUserData: (i) => `#cloud-config\n# token=${i.registrationToken}\n`,
-      };
-      const credentialId = newId("credential");
-      const env = await encryptSecret(keys, JSON.stringify("sim-token"), credentialAad(workspaceId, credentialId));
-      await database.db.insert(schema.cloudCredentials).values({
-        id: credentialId,
-        workspaceId,
-        provider: "digitalocean",
-        label: "do",
-        last4: "oken",
-        fingerprint: `sha256:${randomBytes(8).toString("hex")}`,
-        keyVersion: env.keyVersion,
-        wrappedKey: env.wrappedKey,
-        ciphertext: env.ciphertext,
-      });
-      const id = newId("instance");
-      await database.db.insert(schema.instances).values({
-        id,
-        workspaceId,
-        name: "t",
-        provider: "digitalocean",
-        credentialId,
-        region: h.fixture.region,
-        size: h.fixture.size,
-        openclawVersion: "2026.9.6",
-      });
+      const deps = depsFor(h);
+      const id = await seedDeploy("digitalocean", h);
       await advanceProvisioning(deps, id, "w1"); // pending → create_pending
       // Every connection of this database is cut, as a server restart would.
       const pg = (await import("pg")).default;

@@ -1,131 +1,47 @@
 // The provisioning state machine against the DigitalOcean simulator and the real database:
 // happy path, lost create responses, duplicate delivery, fast failures, Retry-After, the
 // registration deadline, the delete finalizer, the orphan sweeper, and a fault storm.
-import { randomBytes } from "node:crypto";
 import { type Database, eq, openDatabase, schema } from "@clawcloud/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
-import { type DigitalOceanSimulator, DO_TOKENS, startDigitalOceanSimulator } from "../../providers/test/simulator/digitalocean.ts";
+import { type DigitalOceanSimulator, DO_TOKENS } from "../../providers/test/simulator/digitalocean.ts";
 import { recordHeartbeat } from "../src/agents/record-heartbeat.ts";
-import { registerAgent } from "../src/agents/register-agent.ts";
-import { driverFactory } from "../src/credentials/drivers.ts";
-import { newId } from "../src/ids.ts";
 import { finalizeDelete } from "../src/instances/delete-instance.ts";
 import { advanceProvisioning, type ProvisionDeps } from "../src/instances/provision.ts";
 import { sweepOrphans } from "../src/instances/sweep-orphans.ts";
-import { type Queue, startQueue } from "../src/queue/queue.ts";
-import { credentialAad, encryptSecret } from "../src/vault/envelope.ts";
-import { LocalKeyProvider } from "../src/vault/local-key-provider.ts";
+import * as harness from "./support/provisioning-harness.ts";
 
-const silent = { info() {}, warn() {}, error() {}, debug() {}, child: () => silent };
-
+let h: harness.Harness;
 let sim: DigitalOceanSimulator;
 let tdb: TestDatabase;
 let database: Database;
-let queue: Queue;
 let deps: ProvisionDeps;
 let workspaceId: string;
 
-async function addCredential(token: string, deleteAfterProvisioning = false): Promise<string> {
-  const id = newId("credential");
-  const env = await encryptSecret(deps.keys, JSON.stringify(token), credentialAad(workspaceId, id));
-  await database.db.insert(schema.cloudCredentials).values({
-    id,
-    workspaceId,
-    provider: "digitalocean",
-    label: "sim",
-    last4: token.slice(-4),
-    fingerprint: `sha256:${randomBytes(8).toString("hex")}`,
-    keyVersion: env.keyVersion,
-    wrappedKey: env.wrappedKey,
-    ciphertext: env.ciphertext,
-    deleteAfterProvisioning,
-  });
-  return id;
-}
+const addCredential = (token: string, deleteAfterProvisioning = false) => harness.addCredential(h, token, deleteAfterProvisioning);
 
 let credentialId: string;
 
-async function newInstance(cred = credentialId, extra: Partial<typeof schema.instances.$inferInsert> = {}): Promise<string> {
-  const id = newId("instance");
-  await database.db.insert(schema.instances).values({
-    id,
-    workspaceId,
-    name: "t",
-    provider: "digitalocean",
-    credentialId: cred,
-    region: "nyc3",
-    size: "s-2vcpu-4gb",
-    openclawVersion: "2026.9.6",
-    ...extra,
-  });
-  return id;
-}
-
-const row = async (id: string) => (await database.db.select().from(schema.instances).where(eq(schema.instances.id, id)))[0];
-const dropletsOf = (id: string) => [...sim.droplets.values()].filter((d) => d.tags.includes(`clawcloud-instance:${id}`));
-
+const newInstance = (cred = credentialId, extra: Partial<typeof schema.instances.$inferInsert> = {}) => harness.newInstance(h, cred, extra);
+const row = (id: string) => harness.instanceRow(h, id);
+const dropletsOf = (id: string) => harness.dropletsOf(sim, id);
 /** Runs the state machine as a worker would, skipping the waits, until it settles or waits on the agent. */
-async function drive(id: string, worker = "w1", maxSteps = 60): Promise<void> {
-  for (let i = 0; i < maxSteps; i++) {
-    const r = await row(id);
-    if (!r || r.step === "awaiting_agent" || r.state === "failed") return;
-    const outcome = await advanceProvisioning(deps, id, worker);
-    if ("done" in outcome) return;
-    // Another worker holds the lease: give it a moment (the real queue would wait 15 s).
-    if (r.leaseOwner && r.leaseOwner !== worker) await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`instance ${id} did not settle in ${maxSteps} steps`);
-}
-
+const drive = (id: string, worker = "w1", maxSteps = 60) => harness.drive(h, id, { worker, maxSteps });
 /** What the agent on the server does: register with the token from the user-data, then heartbeat. */
-async function agentCallsBack(id: string): Promise<void> {
-  const [droplet] = dropletsOf(id);
-  const token = /token=(\S+)/.exec(droplet?.userData ?? "")?.[1];
-  if (!token) throw new Error("no token in the user-data");
-  await registerAgent(
-    { db: database.db, log: silent },
-    { instanceId: id, token, publicKey: Buffer.alloc(32, 1).toString("base64"), agentVersion: "0.1.0" },
-  );
-  await recordHeartbeat(database.db, id, {
-    type: "heartbeat",
-    seq: 0,
-    agentVersion: "0.1.0",
-    openclawVersion: "2026.9.6",
-    gateway: { healthy: true, ready: true, startupVersion: "2026.9.6" },
-    cpu: { load1: 0.1, cores: 2 },
-    memory: { totalMb: 4096, availableMb: 3000 },
-    disk: { totalMb: 80_000, freeMb: 70_000 },
-    uptimeSec: 60,
-  });
-}
+const agentCallsBack = (id: string) => harness.agentCallsBack(h, id);
 
 beforeAll(async () => {
-  sim = await startDigitalOceanSimulator({ rateLimits: false, pollsToActive: 2 });
   tdb = await createTestDatabase();
   database = await openDatabase({ url: tdb.databaseUrl, dataDir: tdb.dataDir });
-  queue = await startQueue({ connection: database.connection, log: silent, worker: false });
-  deps = {
-    db: database.db,
-    keys: LocalKeyProvider.fromEnv(`1:${randomBytes(32).toString("base64")}`),
-    drivers: driverFactory({ digitalocean: sim.url }),
-    externalIdKey: "test-key",
-    queue,
-    log: silent,
-    backoffBaseSec: 0,
-    registrationKey: randomBytes(32).toString("base64url"),
-    renderUserData: (i) => `#cloud-config\n# instance=${i.instanceId} token=${i.registrationToken} openclaw=${i.openclawVersion}\n`,
-  };
-  workspaceId = newId("workspace");
-  await database.db.insert(schema.workspaces).values({ id: workspaceId, name: "w", slug: workspaceId });
+  h = await harness.startHarness({ database });
+  ({ sim, deps, workspaceId } = h);
   credentialId = await addCredential(DO_TOKENS.valid);
 }, 120_000);
 
 afterAll(async () => {
-  await queue?.stop();
+  await h?.stop();
   await database?.close();
   await tdb?.drop();
-  await sim?.stop();
 });
 
 describe("provisioning", () => {
@@ -248,32 +164,20 @@ describe("a storm of transient faults", () => {
   it("brings every deploy to ready with no duplicate and, after the sweeper, no orphan", async () => {
     const n = Number(process.env.FAULT_SUITE_DEPLOYS ?? 60);
     const ids = await Promise.all(Array.from({ length: n }, () => newInstance()));
-    for (const kind of ["server_error", "rate_limit", "network_reset", "lost_response"] as const) {
-      sim.injectFault(kind, { probability: 0.3 / 4 / 0.7, times: Number.POSITIVE_INFINITY, retryAfterSeconds: 1 });
-    }
+    const before = sim.server.requests.length;
+    harness.injectTransientFaults(sim, 0.3);
+    let report: harness.DeployReport;
     try {
-      for (const id of ids) await drive(id, "w1", 200);
+      report = await harness.runDeploys(h, ids, { concurrency: 10, duplicateEvery: 10 });
     } finally {
       sim.server.clearFaults();
     }
-    let ready = 0;
-    for (const id of ids) {
-      if ((await row(id))?.step === "awaiting_agent") {
-        await agentCallsBack(id);
-        ready++;
-      }
-    }
-    await sweepOrphans(deps);
-    const duplicates = ids.filter((id) => dropletsOf(id).length > 1).length;
-    const recorded = new Set<string>();
-    for (const id of ids) recorded.add(String((await row(id))?.serverId));
-    const orphans = ids.flatMap(dropletsOf).filter((d) => !recorded.has(String(d.id)));
     console.log(
-      `fault storm: ${n} deploys, ${ready} ready (${((100 * ready) / n).toFixed(1)}%), ${duplicates} duplicates, ${orphans.length} orphans, ${sim.server.requests.length} provider calls in total`,
+      `fault storm: ${n} deploys, ${report.ready} ready (${((100 * report.ready) / n).toFixed(1)}%), ${report.duplicates} duplicates, ${report.orphans} orphans, ${sim.server.requests.length - before} provider calls`,
     );
-    expect(duplicates).toBe(0);
-    expect(orphans).toHaveLength(0);
-    expect(ready).toBe(n);
+    expect(report.duplicates).toBe(0);
+    expect(report.orphans).toBe(0);
+    expect(report.ready).toBe(n);
   }, 300_000);
 });
 
@@ -320,17 +224,7 @@ describe("retry and heartbeat loss", () => {
       .where(eq(schema.instances.id, id));
     expect(await markUnreachable(database.db)).toBeGreaterThanOrEqual(1);
     expect((await row(id))?.state).toBe("unreachable");
-    await recordHeartbeat(database.db, id, {
-      type: "heartbeat",
-      seq: 5,
-      agentVersion: "0.1.0",
-      openclawVersion: "2026.9.6",
-      gateway: { healthy: true, ready: true, startupVersion: "2026.9.6" },
-      cpu: { load1: 0.1, cores: 2 },
-      memory: { totalMb: 4096, availableMb: 3000 },
-      disk: { totalMb: 80_000, freeMb: 70_000 },
-      uptimeSec: 600,
-    });
+    await recordHeartbeat(database.db, id, harness.heartbeat({ seq: 5, uptimeSec: 600 }));
     expect((await row(id))?.state).toBe("ready");
   });
 });

@@ -39,7 +39,7 @@ export async function openDriver(
   // "Last used" means used to deploy or delete a server, not read for the wizard's lists.
   if (opts.markUsed)
     await deps.db.update(schema.cloudCredentials).set({ lastUsedAt: new Date() }).where(eq(schema.cloudCredentials.id, row.id));
-  return deps.drivers(row.provider as Provider, secret);
+  return deps.drivers(row.provider as Provider, secret, row.id);
 }
 
 /** One use of a stored credential on behalf of a person: provider errors become API errors. */

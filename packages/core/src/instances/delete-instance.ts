@@ -30,7 +30,7 @@ export async function requestDelete(deps: InstanceDeps, actor: Actor, id: string
 
 /** Removes the instance's servers; then the row, unless `keepRow` (a failed deploy's cleanup). */
 export async function finalizeDelete(deps: ProvisionDeps, instanceId: string, worker: string, keepRow = false): Promise<StepOutcome> {
-  const row = await takeLease(deps.db, instanceId, worker, 120);
+  const row = await takeLease(deps.db, instanceId, worker, deps.leaseSeconds ?? 120);
   if (!row) {
     const [exists] = await deps.db.select({ id: schema.instances.id }).from(schema.instances).where(eq(schema.instances.id, instanceId));
     return exists ? { again: 15 } : { done: true };

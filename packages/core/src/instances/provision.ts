@@ -34,6 +34,8 @@ export interface ProvisionDeps extends CredentialDeps {
   local?: LocalRuntime | undefined;
   /** Injectable for tests: the base of the backoff, in seconds. */
   backoffBaseSec?: number;
+  /** Injectable for tests: how long a worker holds an instance's lease, in seconds (default 120). */
+  leaseSeconds?: number;
 }
 
 /** Done, or call again after `again` seconds. */
@@ -68,7 +70,8 @@ export async function transition(
   await db.transaction(async (tx) => {
     await tx
       .update(schema.instances)
-      .set({ ...values, retries: 0, updatedAt: new Date() })
+      // A step that succeeds ends the "Retrying: …" message of its earlier attempts.
+      .set({ stateMessage: null, ...values, retries: 0, updatedAt: new Date() })
       .where(eq(schema.instances.id, row.id));
     await recordEvent(tx, row.id, event.step, event.status, event.message);
   });
@@ -94,7 +97,7 @@ export async function failInstance(
 }
 
 export async function advanceProvisioning(deps: ProvisionDeps, instanceId: string, worker: string): Promise<StepOutcome> {
-  const row = await takeLease(deps.db, instanceId, worker, 120);
+  const row = await takeLease(deps.db, instanceId, worker, deps.leaseSeconds ?? 120);
   if (!row) {
     const [exists] = await deps.db.select({ id: schema.instances.id }).from(schema.instances).where(eq(schema.instances.id, instanceId));
     return exists ? { again: 15 } : { done: true }; // held by another worker, or deleted
@@ -155,6 +158,7 @@ async function step(deps: ProvisionDeps, row: Row): Promise<StepOutcome> {
             serverId: server.id,
             ipv4: server.ipv4 ?? null,
             retries: 0,
+            stateMessage: null,
             // The agent has 30 minutes from now, when its server exists, to call back.
             registrationExpiresAt: new Date(Date.now() + REGISTRATION_TTL_MS),
             updatedAt: new Date(),
