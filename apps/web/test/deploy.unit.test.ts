@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import type { Size } from "../src/features/cloud-accounts/api";
 import { recommendedSize, suggestName, validateName, validateVersion } from "../src/features/deploy/draft";
 import type { InstanceDetail, InstanceEvent } from "../src/features/instances/api";
-import { deriveProgress, eventLabel } from "../src/features/instances/progress";
+import { deriveProgress, eventLabel, serverLeft } from "../src/features/instances/progress";
 
 const T0 = Date.parse("2026-11-25T10:00:00.000Z");
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
@@ -131,9 +131,43 @@ describe("deriveProgress", () => {
     );
   });
 
-  test("a retrying worker's message is surfaced", () => {
-    expect(deriveProgress(instance({ state: "creating", stateMessage: "Retrying: 503" })).retrying).toBe("Retrying: 503");
-    expect(deriveProgress(instance({ state: "failed", stateMessage: "Nope" })).retrying).toBeNull();
+  test("a retrying worker's message is surfaced, until a later step makes it stale", () => {
+    const creating = [ev(0, "pending", "info"), ev(1, "creating", "start")];
+    const retrying = instance({ state: "creating", stateMessage: "Retrying: 503", updatedAt: at(10), events: creating });
+    expect(deriveProgress(retrying).retrying).toBe("Retrying: 503");
+    const moved = instance({
+      state: "booting",
+      stateMessage: "Retrying: 503",
+      updatedAt: at(20),
+      events: [...creating, ev(20, "creating", "ok"), ev(20, "booting", "start")],
+    });
+    expect(deriveProgress(moved).retrying).toBeNull();
+    expect(deriveProgress(instance({ state: "failed", stateMessage: "Nope", updatedAt: at(10) })).retrying).toBeNull();
+  });
+
+  test("a retried deploy starts over: only the latest attempt counts", () => {
+    const i = instance({
+      state: "creating",
+      events: [
+        ev(0, "pending", "info"),
+        ev(1, "creating", "start"),
+        ev(2, "creating", "ok"),
+        ev(2, "booting", "start"),
+        ev(9, "failed", "failed", "boom"),
+        ev(20, "retry", "info", "Deploy retried"),
+        ev(21, "creating", "start"),
+      ],
+    });
+    const p = deriveProgress(i);
+    expect(statuses(i)).toEqual({ create: "active", boot: "waiting", install: "waiting", agent: "waiting", ready: "waiting" });
+    expect(p.startedAt).toBe(T0 + 20_000);
+  });
+
+  test("a server is left when it was created and not cleaned up since", () => {
+    expect(serverLeft([ev(0, "creating", "start")])).toBe(false);
+    expect(serverLeft([ev(0, "creating", "ok")])).toBe(true);
+    expect(serverLeft([ev(0, "creating", "ok"), ev(5, "cleanup", "ok")])).toBe(false);
+    expect(serverLeft([ev(0, "creating", "ok"), ev(5, "cleanup", "ok"), ev(9, "creating", "ok")])).toBe(true);
   });
 
   test("timeline entries read as words", () => {

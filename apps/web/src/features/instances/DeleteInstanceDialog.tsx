@@ -2,14 +2,13 @@ import { errorMessage } from "../../lib/api";
 import { providerName } from "../../lib/providers";
 import { ConfirmDialog } from "../../ui/ConfirmDialog";
 import { type InstanceDetail, useDeleteInstance } from "./api";
+import { serverLeft } from "./progress";
 
 /** Whether the instance still has a server of its own somewhere. */
 function hasServer(instance: InstanceDetail): boolean {
   if (instance.provider === "local") return true;
-  const created = instance.events.some((e) => e.step === "creating" && e.status === "ok");
-  const cleaned = instance.events.some((e) => e.step === "cleanup" && e.status === "ok");
   // A server may exist before "created" is recorded (a create whose answer is still on its way).
-  return instance.state !== "failed" || (created && !cleaned);
+  return instance.state !== "failed" || serverLeft(instance.events);
 }
 
 /** Asks before deleting an instance, saying plainly that its server goes with it. */
@@ -44,12 +43,15 @@ export function DeleteInstanceDialog({
       error={remove.isError ? errorMessage(remove.error) : null}
       onClose={close}
       onConfirm={() =>
-        remove.mutate(instance.id, {
-          onSuccess: (updated) => {
+        // The promise, not mutate's callbacks: those are dropped if this page unmounts first (the
+        // stream can report the instance gone before this answer is handled).
+        remove.mutateAsync(instance.id).then(
+          (updated) => {
             remove.reset();
             onDeleted(updated);
           },
-        })
+          () => undefined, // shown in the dialog (remove.error)
+        )
       }
     >
       {local ? (

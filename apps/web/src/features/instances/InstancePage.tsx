@@ -1,6 +1,6 @@
 import { type ReactNode, useEffect, useRef, useState } from "react";
 import { Link, useLocation } from "wouter";
-import { ApiError } from "../../lib/api";
+import { ApiError, errorMessage } from "../../lib/api";
 import { flashState, takeFlash } from "../../lib/flash";
 import { formatAgo, formatDateTime, formatDuration, formatMemory, formatMoney } from "../../lib/format";
 import { providerName } from "../../lib/providers";
@@ -13,12 +13,12 @@ import { Spinner } from "../../ui/Spinner";
 import { EmptyState, ErrorState, LoadingList } from "../../ui/States";
 import { useCredentials, useRegions, useSizes } from "../cloud-accounts/api";
 import { vcpuLabel } from "../cloud-accounts/sizing";
-import type { InstanceDetail } from "./api";
+import { type InstanceDetail, useRetryInstance } from "./api";
 import { DeleteInstanceDialog } from "./DeleteInstanceDialog";
 import { EmptyInstancesIllustration } from "./EmptyIllustration";
 import { InstanceMark } from "./InstanceMark";
 import { ProgressView } from "./ProgressView";
-import { deriveProgress } from "./progress";
+import { deriveProgress, serverLeft } from "./progress";
 import { StateBadge } from "./StateBadge";
 import { isDeploying, stateInfo } from "./states";
 import { Timeline } from "./Timeline";
@@ -116,25 +116,34 @@ function ReadyPanel({ instance, now }: { instance: InstanceDetail; now: number }
   );
 }
 
-function serverNote(instance: InstanceDetail): string | null {
+/** What became of the failed deploy's server, and whether its clean-up is still running. */
+function serverNote(instance: InstanceDetail): { text: string; cleaning: boolean } | null {
   if (instance.provider === "local") return null;
   const name = providerName(instance.provider);
-  const created = instance.events.some((e) => e.step === "creating" && e.status === "ok");
-  if (!created) return `No server was created in your ${name} account, so nothing is left running.`;
+  if (!serverLeft(instance.events)) {
+    const created = instance.events.some((e) => e.step === "creating" && e.status === "ok");
+    return {
+      text: created
+        ? `The server it created was deleted from your ${name} account, so it costs nothing.`
+        : `No server was created in your ${name} account, so nothing is left running.`,
+      cleaning: false,
+    };
+  }
   if (instance.keepOnFailure) {
-    return `As you asked, the server was kept in your ${name} account for inspection${
-      instance.ipv4 ? ` (${instance.ipv4})` : ""
-    }. It costs money while it exists: delete it here when you are done.`;
+    return {
+      text: `As you asked, the server was kept in your ${name} account for inspection${
+        instance.ipv4 ? ` (${instance.ipv4})` : ""
+      }. It costs money while it exists: delete it here when you are done.`,
+      cleaning: false,
+    };
   }
-  if (instance.events.some((e) => e.step === "cleanup" && e.status === "ok")) {
-    return `The server it created was deleted from your ${name} account, so it costs nothing.`;
-  }
-  return `Deleting the server it created in your ${name} account…`;
+  return { text: `Deleting the server it created in your ${name} account…`, cleaning: true };
 }
 
-function FailurePanel({ instance, onDelete }: { instance: InstanceDetail; onDelete: () => void }) {
+function FailurePanel({ instance, onDelete, onRetried }: { instance: InstanceDetail; onDelete: () => void; onRetried: () => void }) {
   const note = serverNote(instance);
-  const cleaning = note?.endsWith("…") ?? false;
+  const cleaning = note?.cleaning ?? false;
+  const retry = useRetryInstance();
   return (
     <section className="card outcome outcome-danger" aria-labelledby="outcome-title" data-testid="deploy-failed">
       <div className="outcome-icon" aria-hidden="true">
@@ -147,18 +156,34 @@ function FailurePanel({ instance, onDelete }: { instance: InstanceDetail; onDele
         <p className="outcome-message">{instance.stateMessage ?? "The deploy stopped without a reason."}</p>
         {note ? (
           <p className="outcome-text">
-            {cleaning ? <Spinner /> : null} {note}
+            {cleaning ? <Spinner /> : null} {note.text}
           </p>
         ) : null}
         <div className="outcome-actions">
-          <Link href={`/deploy?from=${encodeURIComponent(instance.id)}`} className="btn btn-primary">
-            <IconRefresh /> Deploy again
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={retry.isPending || cleaning}
+            aria-busy={retry.isPending || undefined}
+            onClick={() => retry.mutateAsync(instance.id).then(onRetried, () => undefined)}
+          >
+            {retry.isPending ? <Spinner /> : <IconRefresh />}
+            <span>{retry.isPending ? "Retrying…" : "Retry"}</span>
+          </button>
+          <Link href={`/deploy?from=${encodeURIComponent(instance.id)}`} className="btn btn-secondary">
+            Edit and deploy again
           </Link>
           <button type="button" className="btn btn-secondary btn-danger-text" onClick={onDelete}>
             <IconTrash /> Delete
           </button>
         </div>
-        <p className="outcome-hint">“Deploy again” opens the deploy form with the same choices, for you to check or change.</p>
+        <p className="outcome-error" role="alert">
+          {retry.isError ? errorMessage(retry.error) : null}
+        </p>
+        <p className="outcome-hint">
+          {cleaning ? "Retry is possible once the failed server is deleted. " : ""}“Retry” runs this deploy again with the same choices.
+          “Edit and deploy again” opens the deploy form with them filled in, for a new instance.
+        </p>
       </div>
     </section>
   );
@@ -281,6 +306,13 @@ export default function InstancePage({ params }: { params: { id: string } }) {
   const deploying = instance ? isDeploying(instance.state) : false;
   const running = instance ? ["ready", "degraded", "unreachable"].includes(instance.state) : false;
   const now = useNow(deploying || running);
+  // After "Retry", focus moves from the failure panel (gone) to the progress it started.
+  const focusProgress = useRef(false);
+  useEffect(() => {
+    if (!focusProgress.current || !deploying) return;
+    focusProgress.current = false;
+    document.getElementById("progress-title")?.focus();
+  });
 
   // 400: not an instance id at all.
   const notFound = gone || (query.error instanceof ApiError && (query.error.status === 404 || query.error.status === 400));
@@ -349,7 +381,16 @@ export default function InstancePage({ params }: { params: { id: string } }) {
         <FormAlert tone="success">{deploying ? notice : null}</FormAlert>
       </div>
       <div className="instance-main">
-        {failed ? <FailurePanel instance={instance} onDelete={() => setConfirming(true)} /> : null}
+        {failed ? (
+          <FailurePanel
+            instance={instance}
+            onDelete={() => setConfirming(true)}
+            onRetried={() => {
+              setNotice(null);
+              focusProgress.current = true;
+            }}
+          />
+        ) : null}
         {running ? <ReadyPanel instance={instance} now={now} /> : null}
         {instance.state === "deleting" ? <DeletingPanel instance={instance} /> : null}
         {deploying || failed ? <ProgressView progress={progress} now={now} connection={connection} failed={failed} /> : null}

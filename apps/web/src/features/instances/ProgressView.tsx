@@ -89,7 +89,7 @@ export function ProgressView({
     <section className="card progress-card" aria-labelledby="progress-title" data-testid="deploy-progress">
       <div className="progress-head">
         <div>
-          <h2 id="progress-title" className="progress-title">
+          <h2 id="progress-title" className="progress-title" tabIndex={-1}>
             {failed ? "Where the deploy stopped" : "Deploying your assistant"}
           </h2>
           <p className="progress-sub">

@@ -51,6 +51,21 @@ export function useCreateInstance() {
   });
 }
 
+/** Runs a failed deploy again on the same instance (a server left by the failed attempt is adopted). */
+export function useRetryInstance() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.post<InstanceDetail>(`/api/v1/instances/${encodeURIComponent(id)}/retry`),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(instanceKey(updated.id), updated);
+      queryClient.setQueryData<{ items: Instance[] }>(instancesKey, (old) =>
+        old ? { items: old.items.map((i) => (i.id === updated.id ? summaryOf(updated) : i)) } : old,
+      );
+      void queryClient.invalidateQueries({ queryKey: instancesKey, exact: true });
+    },
+  });
+}
+
 export function useDeleteInstance() {
   const queryClient = useQueryClient();
   return useMutation({

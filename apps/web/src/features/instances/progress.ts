@@ -91,10 +91,17 @@ export function eventLabel(e: InstanceEvent): string {
       return "Server of the failed deploy deleted";
     case "credential_deleted":
       return "Cloud account token deleted";
+    case "retry":
+      return "Deploy retried";
+    case "unreachable":
+      return "Unreachable";
     default:
       return humanize(e.step);
   }
 }
+
+/** How long after a step's event an update still belongs to that event's transaction. */
+const STALE_MS = 250;
 
 const time = (e: InstanceEvent | undefined): number | null => (e ? Date.parse(e.at) : null);
 
@@ -115,14 +122,27 @@ function substepsOf(events: InstanceEvent[]): SubStep[] {
   return [...byName.values()];
 }
 
+/** The events of the latest attempt: a retried deploy starts over after its "retry" event. */
+export function currentAttempt(events: InstanceEvent[]): InstanceEvent[] {
+  const retried = events.findLastIndex((e) => e.step === "retry");
+  return retried < 0 ? events : events.slice(retried);
+}
+
+/** Whether a server the deploy created may still exist: created, and not cleaned up since. */
+export function serverLeft(events: InstanceEvent[]): boolean {
+  const created = events.findLastIndex((e) => e.step === "creating" && e.status === "ok");
+  const cleaned = events.findLastIndex((e) => e.step === "cleanup" && e.status === "ok");
+  return created >= 0 && created > cleaned;
+}
+
 export function deriveProgress(instance: InstanceDetail): Progress {
-  const events = instance.events;
+  const events = currentAttempt(instance.events);
   const local = instance.provider === "local";
   const provider = providerName(instance.provider);
   const failed = instance.state === "failed";
   const settled = instance.state === "ready" || instance.state === "degraded" || instance.state === "unreachable";
 
-  const requested = time(find(events, "pending")) ?? Date.parse(instance.createdAt);
+  const requested = time(find(events, "retry")) ?? time(find(events, "pending")) ?? Date.parse(instance.createdAt);
   const createStart = time(find(events, "creating", "start")) ?? requested;
   const createEnd = time(find(events, "creating", "ok"));
   const registered = find(events, "agent_registered", "ok");
@@ -178,7 +198,14 @@ export function deriveProgress(instance: InstanceDetail): Progress {
   if (culprit && culprit.startedAt === null) culprit.startedAt = failedAt;
   const current = culprit ?? running.at(-1) ?? null;
 
-  const retrying = instance.stateMessage?.startsWith("Retrying:") ? instance.stateMessage : null;
+  // A worker backing off writes "Retrying: …" without an event. The API does not clear it when the
+  // step then succeeds (the success's event and update land together, within milliseconds), so it
+  // counts only when written clearly after the latest event.
+  const lastEventAt = time(events.at(-1)) ?? 0;
+  const retrying =
+    instance.stateMessage?.startsWith("Retrying:") && Date.parse(instance.updatedAt) - lastEventAt > STALE_MS
+      ? instance.stateMessage
+      : null;
   for (const s of steps) s.detail = detailFor(s, instance, provider, { registered, local });
 
   return { steps, current, startedAt: requested, failedAt, readyAt, retrying };
@@ -195,7 +222,10 @@ function detailFor(
   switch (step.id) {
     case "create":
       if (step.status === "done")
-        return find(instance.events, "creating", "ok")?.message ?? (ctx.local ? "Ready to install" : `Created in your ${provider} account`);
+        return (
+          find(currentAttempt(instance.events), "creating", "ok")?.message ??
+          (ctx.local ? "Ready to install" : `Created in your ${provider} account`)
+        );
       if (running)
         return instance.state === "pending"
           ? "Queued: starting in a moment"
@@ -224,7 +254,8 @@ function detailFor(
       if (step.status === "done") return ctx.registered?.message ?? "The agent on the server is connected";
       return null;
     case "ready":
-      if (step.status === "done") return find(instance.events, "ready", "ok")?.message ?? "OpenClaw answered its first health check";
+      if (step.status === "done")
+        return find(currentAttempt(instance.events), "ready", "ok")?.message ?? "OpenClaw answered its first health check";
       if (running) return "Waiting for OpenClaw to report healthy";
       return null;
   }

@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { fetchInstance, type InstanceDetail, instanceKey } from "./api";
+import { serverLeft } from "./progress";
 import { isBusy } from "./states";
 
 /**
@@ -18,8 +19,7 @@ const SETTLED_POLL_MS = 15_000;
 /** A failed deploy whose server is still being deleted: its clean-up event is still to come. */
 function cleanupPending(i: InstanceDetail): boolean {
   if (i.provider === "local" || i.keepOnFailure) return false;
-  const created = i.events.some((e) => e.step === "creating" && e.status === "ok");
-  return created && !i.events.some((e) => e.step === "cleanup");
+  return serverLeft(i.events);
 }
 
 function settledPoll(i: InstanceDetail): number | false {
