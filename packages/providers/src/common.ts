@@ -26,6 +26,20 @@ export function invalidInput(provider: ProviderId, message: string): ProviderErr
   return new ProviderError({ provider, kind: "invalid", message });
 }
 
+/** deleteServer's refusal of a server that does not carry our tag or label. */
+export function notCreatedByUs(provider: ProviderId, server: string, marker: string): ProviderError {
+  return new ProviderError({
+    provider,
+    kind: "forbidden",
+    message: `${server} was not created by Claw Cloud (it has no ${marker}); not deleting it.`,
+  });
+}
+
+/** A server id that cannot name a server of this provider (reboot). */
+export function noSuchServer(provider: ProviderId, displayName: string, noun: string, serverId: string): ProviderError {
+  return new ProviderError({ provider, kind: "not_found", message: `${displayName} has no ${noun} ${serverId.slice(0, 40)}.` });
+}
+
 export function checkInstanceId(provider: ProviderId, instanceId: string): void {
   if (!INSTANCE_ID_PATTERN.test(instanceId)) {
     throw invalidInput(

@@ -4,7 +4,7 @@
 // ProviderDialect (how its API spells errors and rate-limit headers); nothing here knows a provider.
 
 import type { z } from "zod";
-import { ProviderError, type ProviderErrorKind, type ProviderId } from "./spec.ts";
+import { type DriverOptions, ProviderError, type ProviderErrorKind, type ProviderId } from "./spec.ts";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type QueryValue = string | number | boolean | undefined | readonly (string | number)[];
@@ -55,6 +55,10 @@ export interface ApiClient {
   send(req: ApiRequest, accept?: readonly number[]): Promise<ApiResponse>;
   /** Sends and parses a 2xx JSON body with the schema (which drops every field it does not name). */
   json<S extends z.ZodType>(req: ApiRequest, schema: S): Promise<z.output<S>>;
+  /** Parses a response `send` accepted (see parseResponse). */
+  parse<S extends z.ZodType>(schema: S, res: ApiResponse, action: string): z.output<S>;
+  /** GETs one resource: undefined on 404, else its body parsed with the schema. */
+  getOptional<S extends z.ZodType>(path: string, action: string, schema: S): Promise<z.output<S> | undefined>;
   now(): number;
 }
 
@@ -109,7 +113,28 @@ export function createApiClient(o: ApiClientOptions): ApiClient {
     return parseResponse(dialect, schema, res, req.action);
   }
 
-  return { dialect, send, json, now };
+  function parse<S extends z.ZodType>(schema: S, res: ApiResponse, action: string): z.output<S> {
+    return parseResponse(dialect, schema, res, action);
+  }
+
+  async function getOptional<S extends z.ZodType>(path: string, action: string, schema: S): Promise<z.output<S> | undefined> {
+    const res = await send({ method: "GET", path, action }, [404]);
+    return res.status === 404 ? undefined : parse(schema, res, action);
+  }
+
+  return { dialect, send, json, parse, getOptional, now };
+}
+
+/** The client of a bearer-token driver, from its DriverOptions (endpoint, fetch, timeout, clock). */
+export function createDriverApiClient(dialect: ProviderDialect, defaultBaseUrl: string, opts: DriverOptions<{ token: string }>): ApiClient {
+  return createApiClient({
+    dialect,
+    baseUrl: opts.baseUrl ?? defaultBaseUrl,
+    token: opts.credentials.token,
+    fetch: opts.fetch,
+    timeoutMs: opts.timeoutMs,
+    now: opts.now,
+  });
 }
 
 /** Parses a response body with the schema; a mismatch is an `unknown` error naming fields, never values. */
@@ -283,6 +308,11 @@ export async function collectPages<T, C extends string | number>(
   });
 }
 
+/** Page-number pagination (`?page=N&per_page=…`, the first page being 1): ListOptions.pageQuery. */
+export const numberedPages =
+  (perPage: number) =>
+  (page: number | undefined): Record<string, QueryValue> => ({ page: page ?? 1, per_page: perPage });
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface ListOptions<S extends z.ZodType, T, C extends string | number> {
@@ -303,4 +333,21 @@ export function listAll<S extends z.ZodType, T, C extends string | number>(api: 
     const page = await api.json({ method: "GET", path: o.path, query: { ...o.query, ...o.pageQuery(cursor) }, action: o.action }, o.schema);
     return { items: o.items(page), next: o.next(page, cursor) };
   });
+}
+
+/**
+ * A driver's `list(path, action, schema, items, query?)`: listAll with the provider's pagination
+ * scheme fixed. `B` is the pagination part every page schema carries.
+ */
+export function paginatedLister<B, C extends string | number>(
+  api: ApiClient,
+  scheme: { pageQuery: (cursor: C | undefined) => Record<string, QueryValue>; next: (page: B, cursor: C | undefined) => C | undefined },
+) {
+  return <S extends z.ZodType<B>, T>(
+    path: string,
+    action: string,
+    schema: S,
+    items: (page: z.output<S>) => T[],
+    query: Record<string, QueryValue> = {},
+  ) => listAll<S, T, C>(api, { path, action, schema, items, query, pageQuery: scheme.pageQuery, next: scheme.next });
 }

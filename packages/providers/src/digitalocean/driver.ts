@@ -26,14 +26,22 @@
 // - user_data is sent as plain text, at most 64 KiB.
 // - Delete removes the droplet, then the firewall, then the key we uploaded.
 
-import type { z } from "zod";
-import { checkInstanceId, MANAGED_TAG, mapLimit, type PreparedCreate, prepareCreate, resourceName, toCents } from "../common.ts";
 import {
-  type ApiResponse,
-  createApiClient,
-  listAll,
+  checkInstanceId,
+  MANAGED_TAG,
+  mapLimit,
+  noSuchServer,
+  notCreatedByUs,
+  type PreparedCreate,
+  prepareCreate,
+  resourceName,
+  toCents,
+} from "../common.ts";
+import {
+  createDriverApiClient,
+  numberedPages,
   type ProviderDialect,
-  parseResponse,
+  paginatedLister,
   parseRetryAfter,
   secondsUntilEpoch,
 } from "../http.ts";
@@ -144,43 +152,20 @@ function toServer(d: s.Droplet): Server {
 const keyIdsOf = (d: s.Droplet) => (d.tags ?? []).filter((t) => t.startsWith(KEY_TAG_PREFIX)).map((t) => t.slice(KEY_TAG_PREFIX.length));
 
 export function createDigitalOceanDriver(opts: DriverOptions<{ token: string }>): ComputeProviderV1 {
-  const api = createApiClient({
-    dialect,
-    baseUrl: opts.baseUrl ?? DIGITALOCEAN_API,
-    token: opts.credentials.token,
-    fetch: opts.fetch,
-    timeoutMs: opts.timeoutMs,
-    now: opts.now,
-  });
+  const api = createDriverApiClient(dialect, DIGITALOCEAN_API, opts);
 
   /** DigitalOcean pages: ?page=N&per_page=200, with links.pages.next on every page but the last. */
-  const list = <S extends z.ZodType<s.PageLinks>, T>(
-    path: string,
-    action: string,
-    schema: S,
-    items: (p: z.output<S>) => T[],
-    query: Record<string, string> = {},
-  ) =>
-    listAll<S, T, number>(api, {
-      path,
-      action,
-      schema,
-      items,
-      query,
-      pageQuery: (page) => ({ page: page ?? 1, per_page: PER_PAGE }),
-      next: (p, page) => (p.links?.pages?.next ? (page ?? 1) + 1 : undefined),
-    });
-
-  const parse = <S extends z.ZodType>(schema: S, res: ApiResponse, action: string) => parseResponse(dialect, schema, res, action);
+  const list = paginatedLister<s.PageLinks, number>(api, {
+    pageQuery: numberedPages(PER_PAGE),
+    next: (p, page) => (p.links?.pages?.next ? (page ?? 1) + 1 : undefined),
+  });
 
   const listDroplets = (tag: string) => list("/v2/droplets", "list droplets", s.dropletsPage, (p) => p.droplets, { tag_name: tag });
   const listFirewalls = () => list("/v2/firewalls", "list firewalls", s.firewallsPage, (p) => p.firewalls);
 
   async function getDroplet(serverId: string): Promise<s.Droplet | undefined> {
     if (!/^[1-9]\d{0,17}$/.test(serverId)) return undefined;
-    const res = await api.send({ method: "GET", path: `/v2/droplets/${serverId}`, action: "read the droplet" }, [404]);
-    if (res.status === 404) return undefined;
-    return parse(s.dropletOne, res, "read the droplet").droplet;
+    return (await api.getOptional(`/v2/droplets/${serverId}`, "read the droplet", s.dropletOne))?.droplet;
   }
 
   async function findServersByTag(instanceId?: string): Promise<Server[]> {
@@ -222,7 +207,7 @@ export function createDigitalOceanDriver(opts: DriverOptions<{ token: string }>)
   async function ensureKey(p: PreparedCreate): Promise<{ id: number; owned: boolean }> {
     if (p.keyIsUsers) {
       const found = await api.send({ method: "GET", path: `/v2/account/keys/${p.key.md5}`, action: "look up your SSH key" }, [404]);
-      if (found.status !== 404) return { id: parse(s.sshKeyOne, found, "look up your SSH key").ssh_key.id, owned: false };
+      if (found.status !== 404) return { id: api.parse(s.sshKeyOne, found, "look up your SSH key").ssh_key.id, owned: false };
     }
     const res = await api.json(
       {
@@ -441,13 +426,7 @@ export function createDigitalOceanDriver(opts: DriverOptions<{ token: string }>)
       let keyIds: string[] = [];
       if (d) {
         const own = toServer(d).instanceId;
-        if (!own) {
-          throw new ProviderError({
-            provider: "digitalocean",
-            kind: "forbidden",
-            message: `Droplet ${serverId} was not created by Claw Cloud (it has no ${INSTANCE_TAG_PREFIX} tag); not deleting it.`,
-          });
-        }
+        if (!own) throw notCreatedByUs("digitalocean", `Droplet ${serverId}`, `${INSTANCE_TAG_PREFIX} tag`);
         instanceId = own;
         keyIds = keyIdsOf(d);
         await api.send({ method: "DELETE", path: `/v2/droplets/${serverId}`, action: "delete the droplet" }, [404]);
@@ -469,13 +448,7 @@ export function createDigitalOceanDriver(opts: DriverOptions<{ token: string }>)
     },
 
     async reboot(serverId) {
-      if (!/^[1-9]\d{0,17}$/.test(serverId)) {
-        throw new ProviderError({
-          provider: "digitalocean",
-          kind: "not_found",
-          message: `DigitalOcean has no droplet ${serverId.slice(0, 40)}.`,
-        });
-      }
+      if (!/^[1-9]\d{0,17}$/.test(serverId)) throw noSuchServer("digitalocean", "DigitalOcean", "droplet", serverId);
       await api.send({ method: "POST", path: `/v2/droplets/${serverId}/actions`, body: { type: "reboot" }, action: "reboot the droplet" });
     },
   };

@@ -24,14 +24,21 @@
 // - Delete removes the server, waits for Hetzner's delete action (a firewall still applied to a
 //   server cannot be deleted), then deletes the firewall and the key we uploaded.
 
-import type { z } from "zod";
-import { checkInstanceId, type PreparedCreate, prepareCreate, resourceName, splitTag, toCents } from "../common.ts";
 import {
-  type ApiResponse,
-  createApiClient,
-  listAll,
+  checkInstanceId,
+  noSuchServer,
+  notCreatedByUs,
+  type PreparedCreate,
+  prepareCreate,
+  resourceName,
+  splitTag,
+  toCents,
+} from "../common.ts";
+import {
+  createDriverApiClient,
+  numberedPages,
   type ProviderDialect,
-  parseResponse,
+  paginatedLister,
   parseRetryAfter,
   secondsUntilEpoch,
   sleep,
@@ -151,40 +158,19 @@ function toServer(x: s.HServer): Server {
 const selector = (instanceId?: string) => (instanceId === undefined ? HETZNER_INSTANCE_LABEL : `${HETZNER_INSTANCE_LABEL}==${instanceId}`);
 
 export function createHetznerDriver(opts: DriverOptions<{ token: string }>): ComputeProviderV1 {
-  const api = createApiClient({
-    dialect,
-    baseUrl: opts.baseUrl ?? HETZNER_API,
-    token: opts.credentials.token,
-    fetch: opts.fetch,
-    timeoutMs: opts.timeoutMs,
-    now: opts.now,
-  });
+  const api = createDriverApiClient(dialect, HETZNER_API, opts);
   const pollIntervalMs = opts.pollIntervalMs ?? 1000;
 
   /** Hetzner pages: ?page=N&per_page=50, with meta.pagination.next_page (null on the last). */
-  const list = <S extends z.ZodType<s.Paginated>, T>(
-    path: string,
-    action: string,
-    schema: S,
-    items: (p: z.output<S>) => T[],
-    query: Record<string, string> = {},
-  ) =>
-    listAll<S, T, number>(api, {
-      path,
-      action,
-      schema,
-      items,
-      query,
-      pageQuery: (page) => ({ page: page ?? 1, per_page: PER_PAGE }),
-      next: (p) => p.meta?.pagination.next_page ?? undefined,
-    });
-  const parse = <S extends z.ZodType>(schema: S, res: ApiResponse, action: string) => parseResponse(dialect, schema, res, action);
+  const list = paginatedLister<s.Paginated, number>(api, {
+    pageQuery: numberedPages(PER_PAGE),
+    next: (p) => p.meta?.pagination.next_page ?? undefined,
+  });
   const isId = (id: string) => /^[1-9]\d{0,15}$/.test(id);
 
   async function getRaw(serverId: string): Promise<s.HServer | undefined> {
     if (!isId(serverId)) return undefined;
-    const res = await api.send({ method: "GET", path: `/servers/${serverId}`, action: "read the server" }, [404]);
-    return res.status === 404 ? undefined : parse(s.serverOne, res, "read the server").server;
+    return (await api.getOptional(`/servers/${serverId}`, "read the server", s.serverOne))?.server;
   }
 
   async function findServersByTag(instanceId?: string): Promise<Server[]> {
@@ -392,16 +378,10 @@ export function createHetznerDriver(opts: DriverOptions<{ token: string }>): Com
       let instanceId = o?.instanceId;
       if (x) {
         const own = x.labels[HETZNER_INSTANCE_LABEL];
-        if (!own) {
-          throw new ProviderError({
-            provider: "hetzner",
-            kind: "forbidden",
-            message: `Server ${serverId} was not created by Claw Cloud (it has no ${HETZNER_INSTANCE_LABEL} label); not deleting it.`,
-          });
-        }
+        if (!own) throw notCreatedByUs("hetzner", `Server ${serverId}`, `${HETZNER_INSTANCE_LABEL} label`);
         instanceId = own;
         const res = await api.send({ method: "DELETE", path: `/servers/${serverId}`, action: "delete the server" }, [404]);
-        if (res.status !== 404) await waitForAction(parse(s.actionOne, res, "delete the server").action.id, "deleting the server");
+        if (res.status !== 404) await waitForAction(api.parse(s.actionOne, res, "delete the server").action.id, "deleting the server");
       }
       if (instanceId === undefined) return;
       checkInstanceId("hetzner", instanceId);
@@ -423,12 +403,7 @@ export function createHetznerDriver(opts: DriverOptions<{ token: string }>): Com
     },
 
     async reboot(serverId) {
-      if (!isId(serverId))
-        throw new ProviderError({
-          provider: "hetzner",
-          kind: "not_found",
-          message: `Hetzner Cloud has no server ${serverId.slice(0, 40)}.`,
-        });
+      if (!isId(serverId)) throw noSuchServer("hetzner", "Hetzner Cloud", "server", serverId);
       await api.json({ method: "POST", path: `/servers/${serverId}/actions/reboot`, action: "reboot the server" }, s.actionOne);
     },
   };

@@ -22,9 +22,17 @@
 // - user_data is sent base64-encoded, as Vultr requires.
 // - Delete removes the instance, then the firewall group, then the key we uploaded.
 
-import type { z } from "zod";
-import { checkInstanceId, MANAGED_TAG, type PreparedCreate, prepareCreate, resourceName, toCents } from "../common.ts";
-import { type ApiResponse, createApiClient, listAll, type ProviderDialect, parseResponse, parseRetryAfter } from "../http.ts";
+import {
+  checkInstanceId,
+  MANAGED_TAG,
+  noSuchServer,
+  notCreatedByUs,
+  type PreparedCreate,
+  prepareCreate,
+  resourceName,
+  toCents,
+} from "../common.ts";
+import { createDriverApiClient, type ProviderDialect, paginatedLister, parseRetryAfter } from "../http.ts";
 import {
   type ComputeProviderV1,
   type CredentialCheck,
@@ -106,26 +114,13 @@ function toServer(i: s.VInstance): Server {
 const keyBody = (line: string) => line.trim().split(/\s+/).slice(0, 2).join(" ");
 
 export function createVultrDriver(opts: DriverOptions<{ token: string }>): ComputeProviderV1 {
-  const api = createApiClient({
-    dialect,
-    baseUrl: opts.baseUrl ?? VULTR_API,
-    token: opts.credentials.token,
-    fetch: opts.fetch,
-    timeoutMs: opts.timeoutMs,
-    now: opts.now,
-  });
+  const api = createDriverApiClient(dialect, VULTR_API, opts);
 
   /** Vultr pages: ?per_page=500&cursor=…, with meta.links.next ("" on the last page). */
-  const list = <S extends z.ZodType<s.CursorMeta>, T>(path: string, action: string, schema: S, items: (p: z.output<S>) => T[]) =>
-    listAll<S, T, string>(api, {
-      path,
-      action,
-      schema,
-      items,
-      pageQuery: (cursor) => (cursor ? { per_page: PER_PAGE, cursor } : { per_page: PER_PAGE }),
-      next: (p) => p.meta?.links?.next || undefined,
-    });
-  const parse = <S extends z.ZodType>(schema: S, res: ApiResponse, action: string) => parseResponse(dialect, schema, res, action);
+  const list = paginatedLister<s.CursorMeta, string>(api, {
+    pageQuery: (cursor) => (cursor ? { per_page: PER_PAGE, cursor } : { per_page: PER_PAGE }),
+    next: (p) => p.meta?.links?.next || undefined,
+  });
   const isId = (id: string) => /^[0-9a-fA-F-]{8,64}$/.test(id);
   const path = (id: string) => encodeURIComponent(id);
 
@@ -135,8 +130,7 @@ export function createVultrDriver(opts: DriverOptions<{ token: string }>): Compu
 
   async function getRaw(serverId: string): Promise<s.VInstance | undefined> {
     if (!isId(serverId)) return undefined;
-    const res = await api.send({ method: "GET", path: `/instances/${path(serverId)}`, action: "read the instance" }, [404]);
-    return res.status === 404 ? undefined : parse(s.instanceOne, res, "read the instance").instance;
+    return (await api.getOptional(`/instances/${path(serverId)}`, "read the instance", s.instanceOne))?.instance;
   }
 
   async function findServersByTag(instanceId?: string): Promise<Server[]> {
@@ -293,13 +287,7 @@ export function createVultrDriver(opts: DriverOptions<{ token: string }>): Compu
       let instanceId = o?.instanceId;
       if (i) {
         const own = toServer(i).instanceId;
-        if (!own) {
-          throw new ProviderError({
-            provider: "vultr",
-            kind: "forbidden",
-            message: `Instance ${serverId} was not created by Claw Cloud (it has no ${INSTANCE_TAG_PREFIX} tag); not deleting it.`,
-          });
-        }
+        if (!own) throw notCreatedByUs("vultr", `Instance ${serverId}`, `${INSTANCE_TAG_PREFIX} tag`);
         instanceId = own;
         await api.send({ method: "DELETE", path: `/instances/${path(serverId)}`, action: "delete the instance" }, [404]);
       }
@@ -316,8 +304,7 @@ export function createVultrDriver(opts: DriverOptions<{ token: string }>): Compu
     },
 
     async reboot(serverId) {
-      if (!isId(serverId))
-        throw new ProviderError({ provider: "vultr", kind: "not_found", message: `Vultr has no instance ${serverId.slice(0, 40)}.` });
+      if (!isId(serverId)) throw noSuchServer("vultr", "Vultr", "instance", serverId);
       await api.send({ method: "POST", path: `/instances/${path(serverId)}/reboot`, action: "reboot the instance" });
     },
   };
