@@ -2,29 +2,23 @@
 // simulator: a new person signs up, adds a DigitalOcean token (a refused one first), sees it
 // verified with only its last 4 characters, browses the account's regions and sizes with prices,
 // and deletes it. Screenshots go to artifacts/.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { BrowserContextOptions, Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import { DO_LIMITED_LACKS, DO_TOKENS } from "../packages/providers/test/simulator/digitalocean.ts";
+import type { E2eServer } from "./support/server.ts";
 import {
-  type DigitalOceanSimulator,
-  DO_LIMITED_LACKS,
-  DO_TOKENS,
-  startDigitalOceanSimulator,
-} from "../packages/providers/test/simulator/digitalocean.ts";
-import { launchBrowser } from "./support/browser.ts";
-import { type E2eServer, startServer } from "./support/server.ts";
-
-const root = join(import.meta.dirname, "..");
-const artifacts = join(root, "artifacts");
-const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 }, colorScheme: "light" };
-const PHONE: BrowserContextOptions = {
-  viewport: { width: 375, height: 812 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-  colorScheme: "light",
-};
+  apiGet,
+  artifacts,
+  DESKTOP,
+  type Person,
+  PHONE,
+  settle,
+  shot,
+  signIn as signInAs,
+  signUp,
+  useDigitalOceanE2e,
+} from "./support/session.ts";
 
 interface ApiError {
   error: { code: string; message: string };
@@ -48,56 +42,26 @@ const REFUSED_TOKEN = DO_TOKENS.revoked;
 /** Lacks some of the scopes Claw Cloud needs (DO_LIMITED_LACKS). */
 const LIMITED_TOKEN = DO_TOKENS.limited;
 
-let sim: DigitalOceanSimulator;
 let server: E2eServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const consoleProblems: string[] = [];
+const pages = useDigitalOceanE2e(
+  {
+    logName: "cloud-accounts-e2e-server.log",
+    // The browser logs every 4xx answer as an error: a 401 from /api/v1/me on a signed-out visit, and
+    // the 422 this test provokes on purpose with a refused token.
+    expectedConsole: /status of (401|422)/,
+  },
+  (e2e) => {
+    server = e2e.server;
+  },
+);
+const consoleProblems = pages.consoleProblems;
+const newPage = (options?: BrowserContextOptions) => pages.open(options);
 
-const person = {
+const person: Person = {
   name: "Grace Hopper",
   email: `grace-${Date.now()}@example.com`,
   password: "cobol-compiler-1959",
 };
-
-async function newPage(options: BrowserContextOptions = DESKTOP): Promise<Page> {
-  const context = await browser.newContext(options);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("console", (m) => {
-    // The browser logs every 4xx answer as an error: a 401 from /api/v1/me on a signed-out visit, and
-    // the 422 this test provokes on purpose with a refused token.
-    if (m.type() === "error" && !/status of (401|422)/.test(m.text())) consoleProblems.push(m.text());
-  });
-  page.on("pageerror", (e) => consoleProblems.push(e.message));
-  return page;
-}
-
-async function shot(page: Page, name: string) {
-  // From the top, so the sticky top bar is drawn where it belongs in a full-page capture.
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
-}
-
-/** Waits for open/close animations so screenshots show the settled UI. */
-async function settle(page: Page) {
-  await page.evaluate(() =>
-    Promise.all(
-      document
-        .getAnimations()
-        .filter((a) => a.effect?.getTiming().iterations !== Number.POSITIVE_INFINITY)
-        .map((a) => a.finished.catch(() => undefined)),
-    ),
-  );
-}
-
-/** GET a JSON API path with the page's session. */
-function apiGet<T>(page: Page, path: string): Promise<T> {
-  return page.evaluate(async (p) => {
-    const response = await fetch(p, { headers: { accept: "application/json" } });
-    return (await response.json()) as unknown;
-  }, path) as Promise<T>;
-}
 
 /** Every place a secret could linger in the page: its HTML, its storage, its inputs' values. */
 async function pageHoldsText(page: Page, text: string): Promise<boolean> {
@@ -110,13 +74,7 @@ async function pageHoldsText(page: Page, text: string): Promise<boolean> {
   return html.includes(text) || elsewhere;
 }
 
-async function signIn(page: Page) {
-  await page.goto(`${server.url}/sign-in`);
-  await page.getByLabel("E-mail").fill(person.email);
-  await page.getByLabel("Password", { exact: true }).fill(person.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${server.url}/instances`);
-}
+const signIn = (page: Page) => signInAs(page, server, person);
 
 async function openAddForm(page: Page) {
   await page.getByRole("link", { name: "Add cloud account" }).first().click();
@@ -133,32 +91,10 @@ async function submitToken(page: Page, label: string, token: string) {
   return answer;
 }
 
-beforeAll(async () => {
-  if (!existsSync(join(root, "apps", "web", "dist", "index.html"))) {
-    throw new Error("The web app is not built: run `npm run build` before the e2e tests.");
-  }
-  mkdirSync(artifacts, { recursive: true });
-  sim = await startDigitalOceanSimulator();
-  [server, browser] = await Promise.all([startServer({ CLAWCLOUD_DIGITALOCEAN_API_URL: sim.url }), launchBrowser()]);
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close();
-  if (server) writeFileSync(join(artifacts, "cloud-accounts-e2e-server.log"), `${server.logs().join("\n")}\n`);
-  await server?.stop();
-  await sim?.stop();
-});
-
 describe("cloud accounts, in a browser", () => {
   test("a new person adds a DigitalOcean token, sees its regions and sizes, and deletes it", async () => {
     const page = await newPage();
-    await page.goto(`${server.url}/sign-up`);
-    await page.getByLabel("Name").fill(person.name);
-    await page.getByLabel("E-mail").fill(person.email);
-    await page.getByLabel("Password", { exact: true }).fill(person.password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(`${server.url}/instances`);
+    await signUp(page, server, person);
 
     await page.getByRole("link", { name: "Cloud accounts" }).click();
     await page.getByRole("heading", { level: 1, name: "Cloud accounts" }).waitFor();

@@ -2,25 +2,29 @@
 // rules, SSH keys, tags, regions and plans with prices, cursor pagination, API keys whose user has
 // a subset of permissions (ACLs), the default_password Vultr hands out, and Vultr's rate limit
 // (30 requests a second per client address; no rate-limit headers are documented). Responses follow
-// vultr.openapi.json: the contract tests validate every one.
+// vultr.openapi.json: the contract tests validate every one. The wire format (catalog, objects,
+// errors, rate limit) is in vultr-wire.ts.
 
 import { randomUUID } from "node:crypto";
+import { fakePassword, looksLikePublicKey, type Route, SimServer } from "./core.ts";
+import { bootPolicy, type ProviderSimOptions, route, SimulatorBase, standardTokens, started, withExtras } from "./shared.ts";
+import type { ConformanceSim, SimFirewallView } from "./types.ts";
 import {
-  type Clock,
-  cursorOf,
-  fakePassword,
-  iso,
-  looksLikePublicKey,
-  type ProviderProfile,
-  type RateLimiter,
-  type Route,
-  type RouteContext,
-  SimServer,
-  type SimServerOptions,
-  SlidingWindow,
-  type TokenInfo,
-} from "./core.ts";
-import type { ConformanceSim, FaultKind, FaultOptions, SimExchange, SimFirewallView, SimOperation } from "./types.ts";
+  err,
+  groupObj,
+  instanceObj,
+  keyObj,
+  OWNER_ACLS,
+  paged,
+  profile,
+  REAL_PLANS,
+  REGIONS,
+  ruleObj,
+  type VGroup,
+  type VInstance,
+  type VKey,
+  type VPlan,
+} from "./vultr-wire.ts";
 
 export const VULTR_TOKENS = {
   valid: "SIMVALIDVULTRKEY0000000000000000000000",
@@ -30,129 +34,30 @@ export const VULTR_TOKENS = {
 
 /** ACLs of the "limited" key's user (a sub-user without firewall rights). */
 export const VULTR_LIMITED_ACLS = ["subscriptions_view", "subscriptions", "provisioning", "dns"];
-const OWNER_ACLS = [
-  "manage_users",
-  "subscriptions_view",
-  "subscriptions",
-  "billing",
-  "support",
-  "provisioning",
-  "dns",
-  "abuse",
-  "upgrade",
-  "firewall",
-  "alerts",
-  "objstore",
-  "loadbalancer",
-];
 
-export interface VultrSimOptions extends SimServerOptions {
-  /** An instance is active after this many reads of it (default 2)… */
-  pollsToActive?: number;
-  /** …or this long after creation on the simulator's clock (default: never by time). */
-  bootMs?: number;
-  /** Plans beyond the three real ones, to make the list span pages (default 0). */
-  extraSizes?: number;
-}
+export type VultrSimOptions = ProviderSimOptions;
 
-interface VInstance {
-  id: string;
-  label: string;
-  hostname: string;
-  status: "pending" | "active";
-  created: number;
-  polls: number;
-  region: string;
-  plan: string;
-  osId: number;
-  tags: string[];
-  firewallGroupId: string;
-  keys: string[];
-  userData: string | undefined;
-  password: string;
-}
-interface VGroup {
-  id: string;
-  description: string;
-  created: number;
-  rules: { id: number; ip_type: string; protocol: string; port: string; subnet: string; subnet_size: number; notes: string }[];
-}
-interface VKey {
-  id: string;
-  name: string;
-  ssh_key: string;
-  created: number;
-}
-
-const REGIONS = [
-  { id: "ewr", city: "New Jersey", country: "US", continent: "North America", options: ["ddos_protection"] },
-  { id: "ord", city: "Chicago", country: "US", continent: "North America", options: ["ddos_protection"] },
-  { id: "fra", city: "Frankfurt", country: "DE", continent: "Europe", options: ["ddos_protection"] },
-  { id: "ams", city: "Amsterdam", country: "NL", continent: "Europe", options: ["ddos_protection"] },
-  { id: "nrt", city: "Tokyo", country: "JP", continent: "Asia", options: [] },
-  { id: "syd", city: "Sydney", country: "AU", continent: "Australia", options: [] },
-];
-
-interface VPlan {
-  id: string;
-  vcpu_count: number;
-  ram: number;
-  disk: number;
-  monthly_cost: number;
-}
-const REAL_PLANS: VPlan[] = [
-  { id: "vc2-1c-2gb", vcpu_count: 1, ram: 2048, disk: 55, monthly_cost: 10 },
-  { id: "vc2-2c-4gb", vcpu_count: 2, ram: 4096, disk: 80, monthly_cost: 20 },
-  { id: "vc2-4c-8gb", vcpu_count: 4, ram: 8192, disk: 160, monthly_cost: 40 },
-];
-
-export class VultrSimulator implements ConformanceSim {
+export class VultrSimulator extends SimulatorBase implements ConformanceSim {
   readonly instances = new Map<string, VInstance>();
   readonly groups = new Map<string, VGroup>();
   readonly keys = new Map<string, VKey>();
   readonly plans: VPlan[];
   readonly server: SimServer;
-  readonly #pollsToActive: number;
-  readonly #bootMs: number;
+  readonly #due: ReturnType<typeof bootPolicy>;
   #nextRule = 1;
 
   constructor(o: VultrSimOptions = {}) {
-    this.#pollsToActive = o.pollsToActive ?? 2;
-    this.#bootMs = o.bootMs ?? Number.POSITIVE_INFINITY;
-    this.plans = [...REAL_PLANS];
-    for (let i = 0; i < (o.extraSizes ?? 0); i++) {
-      this.plans.push({
-        id: `vc2-sim-${i + 1}`,
-        vcpu_count: 1 + (i % 24),
-        ram: 1024 * (1 + (i % 96)),
-        disk: 25 + i,
-        monthly_cost: 5 + (i % 200),
-      });
-    }
-    const tokens = new Map<string, TokenInfo>([
-      [VULTR_TOKENS.valid, { label: "valid", grants: new Set(OWNER_ACLS) }],
-      [VULTR_TOKENS.revoked, { label: "revoked", grants: "all", revoked: true }],
-      [VULTR_TOKENS.limited, { label: "limited", grants: new Set(VULTR_LIMITED_ACLS) }],
-    ]);
+    super();
+    this.#due = bootPolicy(o);
+    this.plans = withExtras(REAL_PLANS, o.extraSizes, (i) => ({
+      id: `vc2-sim-${i + 1}`,
+      vcpu_count: 1 + (i % 24),
+      ram: 1024 * (1 + (i % 96)),
+      disk: 25 + i,
+      monthly_cost: 5 + (i % 200),
+    }));
+    const tokens = standardTokens(VULTR_TOKENS, new Set(OWNER_ACLS), { label: "limited", grants: new Set(VULTR_LIMITED_ACLS) });
     this.server = new SimServer(profile(), this.#routes(), tokens, o);
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-  get requests(): readonly SimExchange[] {
-    return this.server.requests;
-  }
-  get clock(): Clock {
-    return this.server.clock;
-  }
-  start = () => this.server.start();
-  stop = () => this.server.stop();
-  injectFault(kind: FaultKind, opts?: FaultOptions): void {
-    this.server.injectFault(kind, opts);
-  }
-  clearFaults(): void {
-    this.server.clearFaults();
   }
 
   serverCount(): number {
@@ -192,87 +97,17 @@ export class VultrSimulator implements ConformanceSim {
   }
 
   #progress(i: VInstance, now: number) {
-    i.polls += 1;
-    if (i.status === "pending" && (i.polls >= this.#pollsToActive || now - i.created >= this.#bootMs)) i.status = "active";
+    if (this.#due(i, now) && i.status === "pending") i.status = "active";
   }
   #instanceObj(i: VInstance) {
-    const plan = this.plans.find((p) => p.id === i.plan) ?? (REAL_PLANS[0] as VPlan);
-    const active = i.status === "active";
-    const n = Number.parseInt(i.id.slice(0, 4), 16) % 250;
-    return {
-      id: i.id,
-      os: "Debian 12 x64 (bookworm)",
-      ram: plan.ram,
-      disk: plan.disk,
-      main_ip: active ? `192.0.2.${n}` : "0.0.0.0",
-      vcpu_count: plan.vcpu_count,
-      region: i.region,
-      default_password: i.password,
-      date_created: new Date(i.created).toISOString().replace(/\.\d{3}Z$/, "+00:00"),
-      status: i.status,
-      power_status: active ? "running" : "stopped",
-      server_status: active ? "ok" : "none",
-      allowed_bandwidth: 2,
-      netmask_v4: active ? "255.255.254.0" : "",
-      gateway_v4: active ? "192.0.2.1" : "0.0.0.0",
-      v6_networks: active ? [{ network: "2001:db8:5400::", main_ip: `2001:db8:5400::${n.toString(16)}`, network_size: 64 }] : [],
-      hostname: i.hostname,
-      label: i.label,
-      tag: "",
-      internal_ip: "",
-      kvm: "",
-      os_id: i.osId,
-      app_id: 0,
-      image_id: "",
-      firewall_group_id: i.firewallGroupId,
-      features: ["ipv6"],
-      plan: i.plan,
-      tags: i.tags,
-      user_scheme: "root",
-    };
+    return instanceObj(i, this.plans);
   }
   #groupObj(g: VGroup) {
-    const count = [...this.instances.values()].filter((i) => i.firewallGroupId === g.id).length;
-    return {
-      id: g.id,
-      description: g.description,
-      date_created: iso(g.created),
-      date_modified: iso(g.created),
-      instance_count: count,
-      rule_count: g.rules.length,
-      max_rule_count: 50,
-    };
-  }
-  #ruleObj(r: VGroup["rules"][number]) {
-    return {
-      id: r.id,
-      type: r.ip_type,
-      ip_type: r.ip_type,
-      action: "accept",
-      protocol: r.protocol,
-      port: r.port,
-      subnet: r.subnet,
-      subnet_size: r.subnet_size,
-      source: "",
-      notes: r.notes,
-    };
-  }
-  #keyObj(k: VKey) {
-    return { id: k.id, date_created: iso(k.created), name: k.name, ssh_key: k.ssh_key };
-  }
-  #paged<T>(ctx: RouteContext, key: string, items: T[]) {
-    const p = cursorOf(items, ctx.query, { perPage: 100, max: 500 });
-    return { status: 200, body: { [key]: p.slice, meta: { total: p.total, links: { next: p.next, prev: p.prev } } } };
+    return groupObj(g, this.instances.values());
   }
 
   #routes(): Route[] {
-    const r = (method: string, path: string, perms: string[], handle: Route["handle"], op?: SimOperation): Route => ({
-      method,
-      path,
-      perms,
-      handle,
-      op,
-    });
+    const r = route;
     const notFound = () => err(404, "Not found");
     return [
       r(
@@ -298,13 +133,13 @@ export class VultrSimulator implements ConformanceSim {
         },
         "account",
       ),
-      r("GET", "/regions", [], (ctx) => this.#paged(ctx, "regions", REGIONS), "list_regions"),
+      r("GET", "/regions", [], (ctx) => paged(ctx, "regions", REGIONS), "list_regions"),
       r(
         "GET",
         "/plans",
         [],
         (ctx) =>
-          this.#paged(
+          paged(
             ctx,
             "plans",
             this.plans.map((p) => ({ ...p, name: p.id, bandwidth: 2048, disk_count: 1, type: "vc2", locations: REGIONS.map((x) => x.id) })),
@@ -319,7 +154,7 @@ export class VultrSimulator implements ConformanceSim {
           const tag = ctx.query.get("tag");
           const list = [...this.instances.values()].filter((i) => tag === null || i.tags.includes(tag));
           for (const i of list) this.#progress(i, ctx.now);
-          return this.#paged(
+          return paged(
             ctx,
             "instances",
             list.map((i) => this.#instanceObj(i)),
@@ -408,7 +243,7 @@ export class VultrSimulator implements ConformanceSim {
         "/firewalls",
         ["firewall"],
         (ctx) =>
-          this.#paged(
+          paged(
             ctx,
             "firewall_groups",
             [...this.groups.values()].map((g) => this.#groupObj(g)),
@@ -442,10 +277,10 @@ export class VultrSimulator implements ConformanceSim {
       r("GET", "/firewalls/:id/rules", ["firewall"], (ctx) => {
         const g = this.groups.get(ctx.params.id ?? "");
         return g
-          ? this.#paged(
+          ? paged(
               ctx,
               "firewall_rules",
-              g.rules.map((x) => this.#ruleObj(x)),
+              g.rules.map((x) => ruleObj(x)),
             )
           : notFound();
       }),
@@ -466,17 +301,17 @@ export class VultrSimulator implements ConformanceSim {
           notes: typeof b.notes === "string" ? b.notes : "",
         };
         g.rules.push(rule);
-        return { status: 201, body: { firewall_rule: this.#ruleObj(rule) } };
+        return { status: 201, body: { firewall_rule: ruleObj(rule) } };
       }),
       r(
         "GET",
         "/ssh-keys",
         [],
         (ctx) =>
-          this.#paged(
+          paged(
             ctx,
             "ssh_keys",
-            [...this.keys.values()].map((k) => this.#keyObj(k)),
+            [...this.keys.values()].map((k) => keyObj(k)),
           ),
         "list_ssh_keys",
       ),
@@ -489,7 +324,7 @@ export class VultrSimulator implements ConformanceSim {
           if (typeof b.name !== "string" || !looksLikePublicKey(b.ssh_key)) return err(400, "Invalid SSH key.");
           const k: VKey = { id: randomUUID(), name: b.name, ssh_key: b.ssh_key, created: ctx.now };
           this.keys.set(k.id, k);
-          return { status: 201, body: { ssh_key: this.#keyObj(k) } };
+          return { status: 201, body: { ssh_key: keyObj(k) } };
         },
         "create_ssh_key",
       ),
@@ -498,33 +333,6 @@ export class VultrSimulator implements ConformanceSim {
   }
 }
 
-function err(status: number, message: string) {
-  return { status, body: { error: message, status } };
-}
-
-class VultrRateLimiter implements RateLimiter {
-  readonly second = new SlidingWindow(30, 1000);
-  take(key: string, now: number) {
-    if (!this.second.allowed(key, now)) return { ok: false as const, headers: {}, retryAfterSeconds: 1 };
-    this.second.record(key, now);
-    return { ok: true as const, headers: {} };
-  }
-}
-
-function profile(): ProviderProfile {
-  return {
-    basePath: "/v2",
-    rateKey: "address",
-    error: (status, _code, message) => err(status, message),
-    unauthorized: () => err(401, "Invalid API token."),
-    forbidden: () => err(403, "Unauthorized to access this resource."),
-    rateLimiter: new VultrRateLimiter(),
-    injectedRateLimit: () => err(429, "Rate limit exceeded."),
-  };
-}
-
 export async function startVultrSimulator(o: VultrSimOptions = {}): Promise<VultrSimulator> {
-  const sim = new VultrSimulator(o);
-  await sim.start();
-  return sim;
+  return started(new VultrSimulator(o));
 }
