@@ -29,6 +29,16 @@ const envSchema = z.object({
     .string()
     .regex(/^\d{12}$/, "must be a 12-digit AWS account id")
     .optional(),
+  CLAWCLOUD_STAFF_EMAILS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(",")
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.email("must be a comma-separated list of e-mail addresses")))
+    .default([]),
   CLAWCLOUD_ROLE: z.enum(["all", "api", "worker"]).default("all"),
   CLAWCLOUD_TRUST_PROXY: bool.default(false),
   CLAWCLOUD_RATE_LIMIT_SCALE: z.coerce.number().positive().default(1),
@@ -57,6 +67,8 @@ export interface Config {
   masterKeys: string | undefined;
   providerEndpoints: ProviderEndpoints;
   awsAccountId: string | undefined;
+  /** Claw Cloud's operators: fleet rollouts and support tunnels (verified accounts only). */
+  staffEmails: string[];
   role: Role;
   trustProxy: boolean;
   rateLimitScale: number;
@@ -99,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     authSecret: e.CLAWCLOUD_AUTH_SECRET,
     masterKeys: e.CLAWCLOUD_MASTER_KEYS,
     awsAccountId: e.CLAWCLOUD_AWS_ACCOUNT_ID,
+    staffEmails: e.CLAWCLOUD_STAFF_EMAILS,
     providerEndpoints: Object.fromEntries(
       (
         [

@@ -47,6 +47,7 @@ export async function startServer(
     masterKeys: config.masterKeys,
     providerEndpoints: config.providerEndpoints,
     awsAccountId: config.awsAccountId,
+    staffEmails: config.staffEmails,
     userData: {
       agentUrl: config.agentUrl,
       agentBundleUrl: `${config.agentUrl}${AGENT_BUNDLE_PATH}`,

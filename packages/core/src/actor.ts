@@ -11,10 +11,20 @@ export interface Actor {
   sessionId: string;
   workspaceId: string;
   role: "owner" | "admin" | "member";
+  /** Claw Cloud's own operators (CLAWCLOUD_STAFF_EMAILS): fleet rollouts, support tunnels. Never a
+   * way into a customer's workspace data; staff routes check this and nothing else grants it. */
+  isStaff: boolean;
   user: { id: string; name: string; email: string; emailVerified: boolean; createdAt: Date };
 }
 
-export async function resolveActor(deps: { db: Db; auth: Auth; cache: ActorCache }, headers: Headers): Promise<Actor> {
+export interface ActorDeps {
+  db: Db;
+  auth: Auth;
+  cache: ActorCache;
+  staffEmails: ReadonlySet<string>;
+}
+
+export async function resolveActor(deps: ActorDeps, headers: Headers): Promise<Actor> {
   const key = ActorCache.key(headers);
   const cached = deps.cache.get(key);
   if (cached) return cached;
@@ -23,7 +33,7 @@ export async function resolveActor(deps: { db: Db; auth: Auth; cache: ActorCache
   return actor;
 }
 
-async function lookUpActor(deps: { db: Db; auth: Auth }, headers: Headers): Promise<Actor> {
+async function lookUpActor(deps: Omit<ActorDeps, "cache">, headers: Headers): Promise<Actor> {
   const found = await deps.auth.api.getSession({ headers });
   if (!found) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
   const { user, session } = found;
@@ -40,6 +50,8 @@ async function lookUpActor(deps: { db: Db; auth: Auth }, headers: Headers): Prom
     sessionId: session.id,
     workspaceId,
     role: (membership?.role as Actor["role"] | undefined) ?? "owner",
+    // Only a verified address counts: otherwise anyone could sign up as a staff address.
+    isStaff: user.emailVerified && deps.staffEmails.has(user.email.toLowerCase()),
     user: { id: user.id, name: user.name, email: user.email, emailVerified: user.emailVerified, createdAt: user.createdAt },
   };
 }

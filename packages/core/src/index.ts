@@ -73,6 +73,8 @@ export interface CoreOptions {
   providerEndpoints?: ProviderEndpoints;
   /** The AWS account this Claw Cloud assumes customers' roles from (shown in the role's trust policy). */
   awsAccountId?: string | undefined;
+  /** E-mail addresses of Claw Cloud's operators (verified accounts only become staff). */
+  staffEmails?: readonly string[];
   /** The OpenClaw version a deploy gets when it names none. */
   defaultOpenclawVersion?: string;
   /** What cloud-init needs to bring a server's agent home: the URL it dials and the agent bundle. */
@@ -118,6 +120,7 @@ export async function createCore(o: CoreOptions) {
       createMailer({ smtpUrl: o.smtpUrl, from: o.mailFrom, log: o.log }),
     ]);
     const actors = new ActorCache({ ttlMs: 15_000, max: 20_000 });
+    const staffEmails = new Set((o.staffEmails ?? []).map((e) => e.toLowerCase()));
     const keys = loadKeys(o);
     const externalIdKey = createHmac("sha256", secret).update("clawcloud:aws-external-id:v1").digest("base64url");
     const credentialDeps = { db, keys, drivers: driverFactory(o.providerEndpoints ?? {}), externalIdKey };
@@ -165,7 +168,7 @@ export async function createCore(o: CoreOptions) {
       mailerKind: mailer.kind,
       /** better-auth's fetch handler for /api/auth/*. */
       handleAuth: (req: Request) => auth.handler(req),
-      authenticate: (headers: Headers) => resolveActor({ db, auth, cache: actors }, headers),
+      authenticate: (headers: Headers) => resolveActor({ db, auth, cache: actors, staffEmails }, headers),
       /** After an auth operation on the caller's session (sign-out, password change). */
       sessionChanged: (headers: Headers) => actors.forget(ActorCache.key(headers)),
       me: {

@@ -7,6 +7,7 @@ const actor = (userId: string): Actor => ({
   sessionId: `ses_${userId}`,
   workspaceId: "wks_1",
   role: "owner",
+  isStaff: false,
   user: { id: userId, name: "n", email: "e@x", emailVerified: false, createdAt: new Date(0) },
 });
 

@@ -193,6 +193,7 @@ describe("retry and heartbeat loss", () => {
       userId: "usr_x",
       sessionId: "ses_x",
       role: "owner" as const,
+      isStaff: false,
       user: { id: "usr_x", name: "", email: "", emailVerified: true, createdAt: new Date() },
     };
     const instanceDeps = {
