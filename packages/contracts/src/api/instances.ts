@@ -53,6 +53,8 @@ export const instanceSchema = instanceSummarySchema
     agentVersion: z.string().nullable(),
     /** The agent's X25519 public key (base64): seal the model key to it in the browser. */
     agentPublicKey: z.string().nullable(),
+    /** The model OpenClaw uses, as the agent last reported it; null until one is set. Never the key. */
+    model: z.object({ model: z.string(), api: z.string(), host: z.string().nullable(), setAt: z.iso.datetime() }).nullable(),
     ipv4: z.string().nullable(),
     keepOnFailure: z.boolean(),
     lastHeartbeatAt: z.iso.datetime().nullable(),

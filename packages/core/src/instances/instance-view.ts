@@ -26,6 +26,7 @@ export function instanceView(r: Row, events: EventRow[]): Instance {
     runningOpenclawVersion: r.runningOpenclawVersion,
     agentVersion: r.agentVersion,
     agentPublicKey: r.agentPublicKey,
+    model: r.model ?? null,
     ipv4: r.ipv4,
     keepOnFailure: r.keepOnFailure,
     lastHeartbeatAt: r.lastHeartbeatAt?.toISOString() ?? null,

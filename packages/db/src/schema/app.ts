@@ -39,6 +39,10 @@ export const instances = pgTable(
     runningOpenclawVersion: text("running_openclaw_version"),
     lastHeartbeatAt: timestamp("last_heartbeat_at", { withTimezone: true }),
     health: jsonb("health").$type<Record<string, unknown> | null>(),
+    /** The model OpenClaw uses, as the agent reported after setting it. Never the key. */
+    model: jsonb("model").$type<{ model: string; api: string; host: string | null; setAt: string } | null>(),
+    /** The server process (replica) holding the agent's socket: chats are routed there. */
+    agentReplica: text("agent_replica"),
     readyAt: timestamp("ready_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

@@ -1,2 +1,3 @@
+export * from "./api-tokens.ts";
 export * from "./app.ts";
 export * from "./auth.ts";
