@@ -1,5 +1,6 @@
 // The domain core: the only package that touches the database. Transport (routes, jobs) calls
 // these services; each takes an Actor and authorises by workspace.
+
 import { createHmac } from "node:crypto";
 import { openDatabase } from "@clawcloud/db";
 import type { Actor } from "./actor.ts";
@@ -7,6 +8,7 @@ import { resolveActor } from "./actor.ts";
 import { recordAgentEvent } from "./agents/record-event.ts";
 import { recordHeartbeat } from "./agents/record-heartbeat.ts";
 import { authenticateAgent, HEARTBEAT_INTERVAL_SEC, registerAgent } from "./agents/register-agent.ts";
+import { authenticateApiToken, createApiToken, listApiTokens, revokeApiToken } from "./api-tokens/api-tokens.ts";
 import { ActorCache } from "./auth/actor-cache.ts";
 import { createAuth } from "./auth/auth.ts";
 import { awsSetup } from "./credentials/aws-setup.ts";
@@ -24,6 +26,7 @@ import { createLocalRuntime, type LocalOptions } from "./instances/local/local-r
 import { resumeLocal } from "./instances/local/resume-local.ts";
 import { markUnreachable } from "./instances/mark-unreachable.ts";
 import type { UserDataInput } from "./instances/provision.ts";
+import { recordModel } from "./instances/record-model.ts";
 import { retryInstance } from "./instances/retry-instance.ts";
 import { runDelete, runProvisioning } from "./instances/run-provisioning.ts";
 import { sweepOrphans } from "./instances/sweep-orphans.ts";
@@ -179,8 +182,16 @@ export async function createCore(o: CoreOptions) {
           return me;
         },
       },
+      apiTokens: {
+        list: (actor: Actor) => listApiTokens(db, actor),
+        create: (actor: Actor, input: unknown) => createApiToken(db, actor, input),
+        revoke: (actor: Actor, id: string) => revokeApiToken(db, actor, id),
+        authenticate: (token: string) => authenticateApiToken(db, token),
+      },
       instances: {
         list: (actor: Actor) => listInstances(db, actor),
+        recordModel: (actor: Actor, id: string, model: { model: string; api: string; host: string | null }) =>
+          recordModel(db, actor, id, model),
         get: (actor: Actor, id: string) => getInstance(db, actor, id),
         create: (actor: Actor, input: unknown) => createInstance(instanceDeps, actor, input),
         delete: (actor: Actor, id: string) => requestDelete(instanceDeps, actor, id),
