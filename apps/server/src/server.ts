@@ -68,7 +68,11 @@ export async function startServer(
   }
 
   const webRoot = opts.webRoot === null ? undefined : (opts.webRoot ?? defaultWebRoot);
-  const agents = new AgentConnections();
+  const agents = new AgentConnections({
+    bus: core.bus,
+    presence: { connectedHere: core.agents.connectedHere, leftHere: core.agents.leftHere, replicaOf: core.agents.replicaOf },
+  });
+  await agents.start();
   const keepalive = new Keepalive();
   const app = createApp({
     core,
@@ -103,7 +107,7 @@ export async function startServer(
     app,
     core,
     async stop() {
-      agents.closeAll();
+      await agents.closeAll();
       keepalive.stop();
       for (const socket of wss.clients) socket.terminate();
       wss.close();

@@ -14,6 +14,18 @@ export interface ChannelSink {
   closed(reason: string): void;
 }
 
+/** An agent as the relay uses it, whether its socket is in this process or another replica's. */
+export interface Link {
+  readonly instanceId: string;
+  readonly writable: boolean;
+  open(sink: ChannelSink, open: RelayOpen): number;
+  send(channel: number, payload: Uint8Array | string): void;
+  pause(channel: number): void;
+  resume(channel: number): void;
+  close(channel: number): void;
+  call(name: string, args: Record<string, unknown>, timeoutMs: number): Promise<unknown>;
+}
+
 interface PendingCall {
   resolve(data: unknown): void;
   reject(err: Error): void;
@@ -24,7 +36,7 @@ interface PendingCall {
 export const AGENT_SEND_LIMIT = 4 * 1024 * 1024;
 const decoder = new TextDecoder();
 
-export class AgentLink {
+export class AgentLink implements Link {
   readonly instanceId: string;
   readonly socket: WebSocket;
   readonly #channels = new Map<number, ChannelSink>();

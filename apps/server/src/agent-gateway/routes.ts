@@ -36,6 +36,9 @@ export function mountAgentGateway(app: Hono<AppEnv>, core: Core, connections: Ag
             ws.close(1002, `use the ${AGENT_PROTOCOL} subprotocol`);
             return;
           }
+          // Welcome first: the agent ignores relay frames until it has been welcomed.
+          const welcome: ServerFrame = { type: "welcome", instanceId, heartbeatIntervalSec: core.agents.heartbeatIntervalSec };
+          socket.send(JSON.stringify(welcome));
           const link = connections.add(instanceId, socket);
           // Messages are read straight off the socket: relay frames must not be copied or wrapped.
           socket.on("message", (data: Buffer, isBinary: boolean) => {
@@ -46,8 +49,6 @@ export function mountAgentGateway(app: Hono<AppEnv>, core: Core, connections: Ag
             connections.remove(instanceId, link);
             log.info({}, "agent disconnected");
           });
-          const welcome: ServerFrame = { type: "welcome", instanceId, heartbeatIntervalSec: core.agents.heartbeatIntervalSec };
-          socket.send(JSON.stringify(welcome));
           log.info({}, "agent connected");
 
           const onText = async (text: string) => {

@@ -9,7 +9,7 @@ import { AppError, type Core } from "@clawcloud/core";
 import { upgradeWebSocket } from "@hono/node-server";
 import type { Hono } from "hono";
 import type { WebSocket } from "ws";
-import type { AgentLink } from "../agent-gateway/agent-link.ts";
+import type { Link } from "../agent-gateway/agent-link.ts";
 import type { AgentConnections } from "../agent-gateway/connections.ts";
 import type { AppEnv } from "../http/env.ts";
 import { type Keepalive, PAUSE_ABOVE } from "./keepalive.ts";
@@ -74,7 +74,7 @@ class ChatBridge {
   readonly #agents: AgentConnections;
   readonly #keepalive: Keepalive;
   readonly #log: AppEnv["Variables"]["log"];
-  #link: AgentLink | undefined;
+  #link: Link | undefined;
   #channel = 0;
   #paused = false;
   #unwatch: (() => void) | undefined;
@@ -94,10 +94,16 @@ class ChatBridge {
     socket.on("message", (data: Buffer, isBinary: boolean) => this.#fromBrowser(data, isBinary));
     socket.on("close", () => this.#end());
     this.#unwatch = this.#agents.watch(this.#instanceId, (link) => this.#attach(link));
-    this.#attach(this.#agents.get(this.#instanceId));
+    void this.#agents.resolve(this.#instanceId).then(
+      (link) => {
+        // A watcher may have attached a fresher link meanwhile.
+        if (!this.#link && socket.readyState === socket.OPEN) this.#attach(link);
+      },
+      () => this.#attach(undefined),
+    );
   }
 
-  #attach(link: AgentLink | undefined): void {
+  #attach(link: Link | undefined): void {
     if (this.#link && this.#link !== link && this.#channel) this.#link.close(this.#channel);
     this.#link = link;
     this.#channel = 0;
@@ -116,7 +122,7 @@ class ChatBridge {
     );
   }
 
-  #channelClosed(link: AgentLink, reason: string): void {
+  #channelClosed(link: Link, reason: string): void {
     if (this.#link !== link) return;
     this.#channel = 0;
     if (reason === "AGENT_OFFLINE") return; // the watcher reports it

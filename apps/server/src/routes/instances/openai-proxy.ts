@@ -15,7 +15,7 @@ export async function relayHttp(
   open: Extract<RelayOpen, { kind: "http" }>,
   signal: AbortSignal,
 ): Promise<Response> {
-  const link = agents.get(instanceId);
+  const link = await agents.resolve(instanceId);
   if (!link)
     throw new AppError("AGENT_OFFLINE", "The instance's agent is not connected right now. It reconnects by itself; try again in a moment.");
   let channel = 0;
