@@ -1,4 +1,5 @@
 export * from "./agent/v1.ts";
+export * from "./api/audit.ts";
 export * from "./api/auth.ts";
 export * from "./api/common.ts";
 export * from "./api/credentials.ts";

@@ -8,6 +8,7 @@ import { registerV1Routes } from "../routes/index.ts";
 import { mountAgentBundle } from "./agent-bundle.ts";
 import { createApi } from "./api.ts";
 import { authGate } from "./auth-gate.ts";
+import { clientIp } from "./client-ip.ts";
 import { docsCss, renderDocsPage } from "./docs-page.ts";
 import type { AppDeps } from "./env.ts";
 import { errorResponse, onError } from "./errors.ts";
@@ -62,7 +63,7 @@ export function createApp(deps: AppDeps) {
   app.use("/api/v1/*", jsonBody());
   app.use("/api/v1/*", async (c, next) => {
     if (c.req.path === "/api/v1/openapi.json") return next();
-    c.set("actor", await core.authenticate(c.req.raw.headers));
+    c.set("actor", { ...(await core.authenticate(c.req.raw.headers)), ip: clientIp(c, deps.trustProxy) });
     return next();
   });
   registerV1Routes(app, core);

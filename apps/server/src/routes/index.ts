@@ -1,6 +1,8 @@
 // Every API operation, one file each. Adding an operation = a file + a line here.
 import type { Core } from "@clawcloud/core";
 import type { Api } from "../http/api.ts";
+import * as exportAuditCsv from "./audit-log/export-csv.ts";
+import * as listAuditLog from "./audit-log/list.ts";
 import * as awsSetup from "./credentials/aws-setup.ts";
 import * as createCredential from "./credentials/create.ts";
 import * as deleteCredential from "./credentials/delete.ts";
@@ -36,6 +38,8 @@ export function registerV1Routes(api: Api, core: Core): void {
     verifyCredential,
     credentialRegions,
     credentialSizes,
+    listAuditLog,
+    exportAuditCsv,
   ]) {
     op.register(api, core);
   }
