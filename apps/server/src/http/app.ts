@@ -26,7 +26,7 @@ export function createApp(deps: AppDeps) {
   const publicOrigin = new URL(deps.publicUrl).origin;
 
   app.use(requestContext(deps.log));
-  app.use(securityHeaders({ https: deps.publicUrl.startsWith("https://") }));
+  app.use(securityHeaders({ https: deps.publicUrl.startsWith("https://"), trustProxy: deps.trustProxy }));
   app.onError(onError);
   app.notFound((c) => errorResponse(c, "NOT_FOUND", `Nothing is at ${c.req.method} ${c.req.path}.`));
 
