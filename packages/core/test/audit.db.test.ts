@@ -1,7 +1,8 @@
 // The audit log against the real database (PGlite and the PostgreSQL server): concurrent appends
 // never fork the chain; the triggers refuse UPDATE, DELETE and TRUNCATE; an action whose audit row
 // cannot be written rolls back; a row tampered with (triggers disabled, as the table's owner or a
-// superuser would) is found and named by `verify`, in the service and in the CLI.
+// superuser would) is found and named by `verify`, in the service and in the CLI. Key rotation
+// (the CLI) leaves its row too.
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -147,9 +148,13 @@ describe("the audit log", () => {
   });
 
   it("`audit verify` passes an intact chain and names the first tampered row", async () => {
+    // A master key rotation (the other CLI command) is audited too, as the system.
+    expect(await runCli("keys", "rotate")).toMatchObject({ code: 0 });
+    const [rotation] = await database.db.select().from(schema.auditLog).where(eq(schema.auditLog.seq, 26));
+    expect(rotation).toMatchObject({ action: "vault.rotate", actorType: "system", actorId: "cli", workspaceId: null });
     const intact = await runCli("audit", "verify");
     expect(intact).toMatchObject({ code: 0 });
-    expect(intact.out).toMatch(/25 rows, chain intact/);
+    expect(intact.out).toMatch(/26 rows, chain intact/);
 
     // Tamper as the table's owner would: with the triggers disabled.
     await database.db.execute(sql`alter table audit_log disable trigger user`);
