@@ -207,6 +207,8 @@ describe("retry and heartbeat loss", () => {
     };
     const retried = await retryInstance(instanceDeps, actor, id);
     expect(retried.state).toBe("pending");
+    const [audited] = await database.db.select().from(schema.auditLog).where(eq(schema.auditLog.targetId, id));
+    expect(audited).toMatchObject({ action: "instance.retry", actorType: "user", actorId: "usr_x", workspaceId });
     // The failed attempt's cleanup, delivered late, leaves the new attempt alone.
     await finalizeDelete(deps, id, "w1", true);
     await drive(id);
