@@ -18,7 +18,7 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  opts: { env?: Record<string, string>; role?: "all" | "api" | "worker"; db?: TestDatabase } = {},
+  opts: { env?: Record<string, string>; role?: "all" | "api" | "worker"; db?: TestDatabase; webRoot?: string } = {},
 ): Promise<TestApp> {
   const db = opts.db ?? (await createTestDatabase());
   const logs: string[] = [];
@@ -39,7 +39,7 @@ export async function startTestApp(
     ...opts.env,
   });
   const log = createLogger({ level: "debug", pretty: false, destination });
-  const server = await startServer(config, log, { webRoot: null });
+  const server = await startServer(config, log, { webRoot: opts.webRoot ?? null });
   const url = server.url ?? "";
   return {
     url,

@@ -1,14 +1,15 @@
-// Operator commands: `npm run keys -- status` and `npm run keys -- rotate`.
+// Operator commands: `npm run keys -- status`, `npm run keys -- rotate` and `npm run audit -- verify`.
 // On the embedded database, stop the server first (one process per data directory).
 import { createCore, DataDirLockedError, MasterKeyError } from "@clawcloud/core";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 
-const usage = "usage: clawcloud keys status | keys rotate";
+const usage = "usage: clawcloud keys status | keys rotate | audit verify";
 
 async function main(argv: string[]): Promise<number> {
   const [group, command] = argv;
-  if (group !== "keys" || (command !== "status" && command !== "rotate")) {
+  const known = group === "keys" ? command === "status" || command === "rotate" : group === "audit" && command === "verify";
+  if (!known) {
     console.error(usage);
     return 2;
   }
@@ -25,6 +26,16 @@ async function main(argv: string[]): Promise<number> {
     log,
   });
   try {
+    if (group === "audit") {
+      const report = await core.audit.verify();
+      if (!report.broken) {
+        console.log(`audit log verifies: ${report.rows} row${report.rows === 1 ? "" : "s"}, chain intact`);
+        return 0;
+      }
+      const b = report.broken;
+      console.error(`audit log BROKEN at row ${b.seq} (${b.id}): ${b.reason}; ${report.rows} rows before it verify`);
+      return 1;
+    }
     const show = (byVersion: Record<number, number>) =>
       Object.entries(byVersion)
         .map(([v, n]) => `  key version ${v}: ${n} credential${n === 1 ? "" : "s"}`)

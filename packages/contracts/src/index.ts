@@ -1,5 +1,6 @@
 export * from "./agent/v1.ts";
 export * from "./api/api-tokens.ts";
+export * from "./api/audit.ts";
 export * from "./api/auth.ts";
 export * from "./api/common.ts";
 export * from "./api/credentials.ts";

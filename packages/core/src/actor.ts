@@ -14,6 +14,8 @@ export interface Actor {
   /** Claw Cloud's own operators (CLAWCLOUD_STAFF_EMAILS): fleet rollouts, support tunnels. Never a
    * way into a customer's workspace data; staff routes check this and nothing else grants it. */
   isStaff: boolean;
+  /** The client address of the request acting (set by transport; for the audit log). */
+  ip?: string | null;
   user: { id: string; name: string; email: string; emailVerified: boolean; createdAt: Date };
 }
 

@@ -17,6 +17,7 @@ export const idPrefixes = {
   event: "evt",
   agentCredential: "agc",
   apiToken: "pat",
+  audit: "aud",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

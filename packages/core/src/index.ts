@@ -10,6 +10,11 @@ import { recordAgentEvent } from "./agents/record-event.ts";
 import { recordHeartbeat } from "./agents/record-heartbeat.ts";
 import { authenticateAgent, HEARTBEAT_INTERVAL_SEC, registerAgent } from "./agents/register-agent.ts";
 import { authenticateApiToken, createApiToken, listApiTokens, revokeApiToken } from "./api-tokens/api-tokens.ts";
+import { exportAuditCsv } from "./audit/export-csv.ts";
+import { listAudit } from "./audit/list-audit.ts";
+import { type AuditEntry, recordAudit } from "./audit/record-audit.ts";
+import { type AuthEvent, recordAuthEvent } from "./audit/record-auth-event.ts";
+import { verifyAuditChain } from "./audit/verify-chain.ts";
 import { ActorCache } from "./auth/actor-cache.ts";
 import { createAuth } from "./auth/auth.ts";
 import { startBus } from "./bus/bus.ts";
@@ -40,6 +45,7 @@ import { updateMe } from "./me/update-me.ts";
 import type { JobName } from "./queue/jobs.ts";
 import { type Job, startQueue } from "./queue/queue.ts";
 import { loadOrCreateSecret } from "./secrets/data-dir-secret.ts";
+import { requestLimits } from "./security/request-limit.ts";
 import { LocalKeyProvider } from "./vault/local-key-provider.ts";
 import { countByKeyVersion, rotateKeys } from "./vault/rotate-keys.ts";
 
@@ -130,7 +136,8 @@ export async function createCore(o: CoreOptions) {
     const staffEmails = new Set((o.staffEmails ?? []).map((e) => e.toLowerCase()));
     const keys = loadKeys(o);
     const externalIdKey = createHmac("sha256", secret).update("clawcloud:aws-external-id:v1").digest("base64url");
-    const credentialDeps = { db, keys, drivers: driverFactory(o.providerEndpoints ?? {}), externalIdKey };
+    const limits = requestLimits(db, o.rateLimitScale ?? 1);
+    const credentialDeps = { db, keys, drivers: driverFactory(o.providerEndpoints ?? {}), externalIdKey, limits };
     const catalog = new CatalogCache();
     const agentBundleSha256 = o.userData?.agentBundleSha256;
     // The processes of local instances are children of the process that runs the workers.
@@ -234,10 +241,34 @@ export async function createCore(o: CoreOptions) {
         keyVersions: () => keys.versions(),
         rowsByKeyVersion: () => countByKeyVersion(db),
         /** Adds a master key version (key file only), then re-wraps every row under it. */
+        // Each row is re-wrapped in its own transaction (interruptible, resumable); the audit row
+        // records the run once it ends.
         rotate: async (opts: { addVersion: boolean; onProgress?: (done: number) => void }) => {
           if (opts.addVersion) keys.addVersion();
-          return rotateKeys(db, keys, opts.onProgress);
+          const report = await rotateKeys(db, keys, opts.onProgress);
+          await db.transaction((tx) =>
+            recordAudit(tx, {
+              action: "vault.rotate",
+              workspaceId: null,
+              actor: { type: "system", id: "cli" },
+              metadata: { keyVersion: report.currentVersion, rewrapped: report.rewrapped, failed: report.failed.length },
+            }),
+          );
+          return report;
         },
+      },
+      audit: {
+        list: (actor: Actor, query: unknown) => listAudit(db, actor, query),
+        exportCsv: (actor: Actor, query: Record<string, unknown>) => exportAuditCsv(db, actor, query),
+        verify: () => verifyAuditChain(db),
+        /** Auth outcomes, recorded by the auth gate after better-auth's own transaction. */
+        recordAuth: (event: AuthEvent) => recordAuthEvent(db, event),
+        /** One entry in its own transaction: for actions with no database write of their own. */
+        record: (entry: AuditEntry) => db.transaction((tx) => recordAudit(tx, entry)),
+      },
+      limits: {
+        /** Sign-in attempts per (account, client address); throws RATE_LIMITED. */
+        signIn: (email: string, ip: string) => limits.check("signIn", `${email.toLowerCase()}|${ip}`),
       },
       mail: { deliver: (m: MailMessage) => mailer.send(m) },
       jobs: {

@@ -140,6 +140,8 @@ describe("delete after provisioning", () => {
     expect(await database.db.select().from(schema.cloudCredentials).where(eq(schema.cloudCredentials.id, cred))).toEqual([]);
     const events = await database.db.select().from(schema.instanceEvents).where(eq(schema.instanceEvents.instanceId, id));
     expect(events.find((e) => e.step === "credential_deleted")?.message).toMatch(/delete it in your cloud account/);
+    const [audited] = await database.db.select().from(schema.auditLog).where(eq(schema.auditLog.targetId, cred));
+    expect(audited).toMatchObject({ action: "credential.delete", actorType: "system", targetType: "credential" });
     await finalizeDelete(deps, id, "w1");
     expect(await row(id)).toBeUndefined();
     expect(dropletsOf(id)).toHaveLength(1); // Claw Cloud no longer has the access to remove it
@@ -205,6 +207,8 @@ describe("retry and heartbeat loss", () => {
     };
     const retried = await retryInstance(instanceDeps, actor, id);
     expect(retried.state).toBe("pending");
+    const [audited] = await database.db.select().from(schema.auditLog).where(eq(schema.auditLog.targetId, id));
+    expect(audited).toMatchObject({ action: "instance.retry", actorType: "user", actorId: "usr_x", workspaceId });
     // The failed attempt's cleanup, delivered late, leaves the new attempt alone.
     await finalizeDelete(deps, id, "w1", true);
     await drive(id);

@@ -11,6 +11,7 @@ import { registerV1Routes } from "../routes/index.ts";
 import { mountAgentBundle } from "./agent-bundle.ts";
 import { createApi } from "./api.ts";
 import { authGate } from "./auth-gate.ts";
+import { clientIp } from "./client-ip.ts";
 import { docsCss, renderDocsPage } from "./docs-page.ts";
 import type { AppDeps } from "./env.ts";
 import { errorResponse, onError } from "./errors.ts";
@@ -32,7 +33,7 @@ export function createApp(deps: AppDeps) {
   const publicOrigin = new URL(deps.publicUrl).origin;
 
   app.use(requestContext(deps.log));
-  app.use(securityHeaders({ https: deps.publicUrl.startsWith("https://") }));
+  app.use(securityHeaders({ https: deps.publicUrl.startsWith("https://"), trustProxy: deps.trustProxy }));
   app.onError(onError);
   app.notFound((c) => errorResponse(c, "NOT_FOUND", `Nothing is at ${c.req.method} ${c.req.path}.`));
 
@@ -76,7 +77,8 @@ export function createApp(deps: AppDeps) {
         "UNAUTHENTICATED",
         "API tokens work only for the OpenAI-compatible endpoint (/api/v1/instances/{id}/openai/v1/…).",
       );
-    c.set("actor", token ? await core.apiTokens.authenticate(token) : await core.authenticate(c.req.raw.headers));
+    const actor = token ? await core.apiTokens.authenticate(token) : await core.authenticate(c.req.raw.headers);
+    c.set("actor", { ...actor, ip: clientIp(c, deps.trustProxy) });
     return next();
   });
   registerV1Routes(app, core, { agents: deps.agents });

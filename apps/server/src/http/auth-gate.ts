@@ -3,8 +3,8 @@
 // address for rate limits comes from the socket, and every error leaves in the standard shape.
 import { authBodySchemas, type ErrorCode } from "@clawcloud/contracts";
 import { AppError, CLIENT_IP_HEADER, type Core, describeIssues } from "@clawcloud/core";
-import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context } from "hono";
+import { clientIp } from "./client-ip.ts";
 import type { AppEnv } from "./env.ts";
 import { errorResponse } from "./errors.ts";
 import { readJsonBody } from "./middleware/json-body.ts";
@@ -32,24 +32,14 @@ const translations: Record<string, { code: ErrorCode; message?: string }> = {
   MISSING_OR_NULL_ORIGIN: { code: "CSRF_REJECTED", message: "This request came from another site and was refused." },
 };
 
-function clientIp(c: Context<AppEnv>, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  try {
-    return getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    return "unknown"; // in-process requests (tests) have no socket
-  }
-}
-
 export function authGate(core: Core, opts: { trustProxy: boolean }) {
   return async (c: Context<AppEnv>): Promise<Response> => {
     const sub = c.req.path.slice("/api/auth".length);
     const headers = new Headers(c.req.raw.headers);
-    headers.set(CLIENT_IP_HEADER, clientIp(c, opts.trustProxy));
+    const ip = clientIp(c, opts.trustProxy);
+    headers.set(CLIENT_IP_HEADER, ip);
     let body: string | undefined;
+    let email: string | undefined;
     if (c.req.method === "GET") {
       if (!GET_PATHS.some((p) => p.test(sub))) throw new AppError("NOT_FOUND", "No such auth operation.");
     } else if (c.req.method === "POST") {
@@ -63,15 +53,51 @@ export function authGate(core: Core, opts: { trustProxy: boolean }) {
         throw new AppError(weak ? "WEAK_PASSWORD" : "VALIDATION_FAILED", describeIssues(parsed.error.issues));
       }
       body = JSON.stringify(parsed.data);
+      if (sub === "/sign-in/email") {
+        email = (parsed.data as { email: string }).email;
+        await core.limits.signIn(email, ip);
+      }
       headers.set("content-type", "application/json");
       headers.delete("content-length");
     } else {
       throw new AppError("METHOD_NOT_ALLOWED", "Use GET or POST for auth operations.");
     }
+    // Who signs out is known only before the session ends.
+    const signingOut = sub === "/sign-out" ? await core.authenticate(c.req.raw.headers).catch(() => undefined) : undefined;
     const res = await core.handleAuth(new Request(c.req.raw.url, { method: c.req.method, headers, body }));
     if (res.status < 400 && sub !== "/get-session") core.sessionChanged(c.req.raw.headers);
+    await auditAuth(core, sub, res, { ip, email, userId: signingOut?.userId });
     return normalise(c, res);
   };
+}
+
+const AUDITED = {
+  "/sign-up/email": "auth.sign_up",
+  "/sign-in/email": "auth.sign_in",
+  "/sign-out": "auth.sign_out",
+} as const;
+
+async function auditAuth(
+  core: Core,
+  sub: string,
+  res: Response,
+  o: { ip: string; email?: string | undefined; userId?: string | undefined },
+) {
+  const action = AUDITED[sub as keyof typeof AUDITED];
+  if (!action || res.status === 429 || res.status >= 500) return;
+  if (res.status >= 400) {
+    if (action === "auth.sign_in") await core.audit.recordAuth({ action: "auth.sign_in_failed", email: o.email, ip: o.ip });
+    return;
+  }
+  let userId = o.userId;
+  if (!userId) {
+    const payload = (await res
+      .clone()
+      .json()
+      .catch(() => null)) as { user?: { id?: unknown } } | null;
+    userId = typeof payload?.user?.id === "string" ? payload.user.id : undefined;
+  }
+  if (userId) await core.audit.recordAuth({ action, userId, ip: o.ip });
 }
 
 async function normalise(c: Context<AppEnv>, res: Response): Promise<Response> {

@@ -4,6 +4,8 @@ import type { Api } from "../http/api.ts";
 import * as createApiToken from "./api-tokens/create.ts";
 import * as deleteApiToken from "./api-tokens/delete.ts";
 import * as listApiTokens from "./api-tokens/list.ts";
+import * as exportAuditCsv from "./audit-log/export-csv.ts";
+import * as listAuditLog from "./audit-log/list.ts";
 import * as awsSetup from "./credentials/aws-setup.ts";
 import * as createCredential from "./credentials/create.ts";
 import * as deleteCredential from "./credentials/delete.ts";
@@ -49,6 +51,8 @@ export function registerV1Routes(api: Api, core: Core, deps: RouteDeps): void {
     verifyCredential,
     credentialRegions,
     credentialSizes,
+    listAuditLog,
+    exportAuditCsv,
   ]) {
     op.register(api, core, deps);
   }

@@ -18,6 +18,7 @@ const CloudAccountsPage = lazy(() => import("../features/cloud-accounts/CloudAcc
 const AddCloudAccountPage = lazy(() => import("../features/cloud-accounts/AddCloudAccountPage"));
 const CloudAccountPage = lazy(() => import("../features/cloud-accounts/CloudAccountPage"));
 const SettingsPage = lazy(() => import("../features/settings/SettingsPage"));
+const ActivityPage = lazy(() => import("../features/activity/ActivityPage"));
 const NotFoundPage = lazy(() => import("./NotFoundPage"));
 
 function AppRoutes() {
@@ -31,6 +32,7 @@ function AppRoutes() {
           <Route path="/cloud-accounts" component={CloudAccountsPage} />
           <Route path="/cloud-accounts/new" component={AddCloudAccountPage} />
           <Route path="/cloud-accounts/:id" component={CloudAccountPage} />
+          <Route path="/activity" component={ActivityPage} />
           <Route path="/settings" component={SettingsPage} />
           <Route component={NotFoundPage} />
         </Switch>

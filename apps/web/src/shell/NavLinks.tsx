@@ -1,9 +1,10 @@
 import { Link, useLocation } from "wouter";
-import { IconCloud, IconServer, IconSettings } from "../ui/icons";
+import { IconCloud, IconServer, IconSettings, IconShield } from "../ui/icons";
 
 export const NAV_ITEMS = [
   { href: "/instances", label: "Instances", icon: <IconServer />, also: ["/deploy"] },
   { href: "/cloud-accounts", label: "Cloud accounts", icon: <IconCloud />, also: [] },
+  { href: "/activity", label: "Activity", icon: <IconShield />, also: [] },
   { href: "/settings", label: "Settings", icon: <IconSettings />, also: [] },
 ] as const;
 

@@ -2,6 +2,7 @@
 // instance `ready`. Heartbeats carry versions and machine figures only — never chat or secrets.
 import { type Heartbeat, heartbeatSchema } from "@clawcloud/contracts";
 import { and, type Db, eq, inArray, schema } from "@clawcloud/db";
+import { recordAudit } from "../audit/record-audit.ts";
 import { recordEvent } from "../instances/events.ts";
 import { parseInput } from "../validate.ts";
 
@@ -43,12 +44,23 @@ export async function recordHeartbeat(db: Db, instanceId: string, input: unknown
  */
 async function forgetCredentialIfAsked(tx: Pick<Db, "select" | "delete" | "insert" | "execute">, instanceId: string): Promise<void> {
   const [row] = await tx
-    .select({ credentialId: schema.cloudCredentials.id })
+    .select({
+      credentialId: schema.cloudCredentials.id,
+      workspaceId: schema.instances.workspaceId,
+      provider: schema.cloudCredentials.provider,
+    })
     .from(schema.instances)
     .innerJoin(schema.cloudCredentials, eq(schema.cloudCredentials.id, schema.instances.credentialId))
     .where(and(eq(schema.instances.id, instanceId), eq(schema.cloudCredentials.deleteAfterProvisioning, true)));
   if (!row) return;
   await tx.delete(schema.cloudCredentials).where(eq(schema.cloudCredentials.id, row.credentialId));
+  await recordAudit(tx, {
+    action: "credential.delete",
+    workspaceId: row.workspaceId,
+    actor: { type: "system", id: "delete-after-provisioning" },
+    target: { type: "credential", id: row.credentialId },
+    metadata: { provider: row.provider, reason: "deleted after provisioning, as asked", instanceId },
+  });
   await recordEvent(
     tx,
     instanceId,

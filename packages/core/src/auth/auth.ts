@@ -36,6 +36,21 @@ const modelIdKinds: Record<string, IdKind> = {
   rateLimit: "rateLimit",
 };
 
+/**
+ * Session cookies. Behind TLS (an https public URL) they are `__Host-` cookies: Secure, Path=/ and
+ * no Domain, so neither a sibling subdomain nor a plain-http page can set or overwrite them.
+ * better-auth's own secure mode would name them `__Secure-`, so its prefix is ours instead. Plain
+ * http (local development) cannot carry Secure cookies: there they keep better-auth's names.
+ */
+export function cookieOptions(baseURL: string) {
+  const https = baseURL.startsWith("https://");
+  return {
+    useSecureCookies: false,
+    ...(https ? { cookiePrefix: "__Host-clawcloud" } : {}),
+    defaultCookieAttributes: { secure: https, httpOnly: true, sameSite: "lax" as const, path: "/" },
+  };
+}
+
 export function createAuth(o: AuthOptions) {
   const limit = (window: number, max: number) => ({ window, max: Math.max(1, Math.round(max * o.rateLimitScale)) });
   const mail = (to: string, subject: string, text: string, link: string) =>
@@ -118,7 +133,7 @@ export function createAuth(o: AuthOptions) {
     },
     advanced: {
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
-      useSecureCookies: o.baseURL.startsWith("https://"),
+      ...cookieOptions(o.baseURL),
       database: { generateId: ({ model }) => newId(modelIdKinds[model] ?? "account") },
     },
     plugins: [organization({ allowUserToCreateOrganization: false })],

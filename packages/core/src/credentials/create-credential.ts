@@ -5,8 +5,10 @@ import { createHash } from "node:crypto";
 import { type CreateCredential, type CredentialSummary, createCredentialSchema } from "@clawcloud/contracts";
 import { type Db, schema } from "@clawcloud/db";
 import type { Actor } from "../actor.ts";
+import { byActor, recordAudit } from "../audit/record-audit.ts";
 import { AppError } from "../errors.ts";
 import { newId } from "../ids.ts";
+import type { RequestLimits } from "../security/request-limit.ts";
 import { parseInput } from "../validate.ts";
 import { credentialAad, encryptSecret } from "../vault/envelope.ts";
 import type { KeyProvider } from "../vault/key-provider.ts";
@@ -29,8 +31,13 @@ export function fingerprintOf(secret: CreateCredential["secret"]): string {
   return `sha256:${createHash("sha256").update(canonical).digest("hex").slice(0, 16)}`;
 }
 
-export async function createCredential(deps: CredentialDeps, actor: Actor, input: unknown): Promise<CredentialSummary> {
+export async function createCredential(
+  deps: CredentialDeps & { limits: RequestLimits },
+  actor: Actor,
+  input: unknown,
+): Promise<CredentialSummary> {
   const body = parseInput(createCredentialSchema, input);
+  await deps.limits.check("credentialCreate", actor.workspaceId);
   if (
     body.provider === "aws" &&
     "roleArn" in body.secret &&
@@ -57,25 +64,34 @@ export async function createCredential(deps: CredentialDeps, actor: Actor, input
   const envelope = await encryptSecret(deps.keys, JSON.stringify(body.secret), credentialAad(actor.workspaceId, id));
   const now = new Date();
   try {
-    const [row] = await deps.db
-      .insert(schema.cloudCredentials)
-      .values({
-        id,
-        workspaceId: actor.workspaceId,
-        provider: body.provider,
-        label: body.label,
-        last4: lastFour(body.secret),
-        fingerprint: fingerprintOf(body.secret),
-        accountLabel: check.accountLabel?.slice(0, 200) ?? null,
-        scopes: check.scopes ?? null,
-        deleteAfterProvisioning: body.deleteAfterProvisioning ?? false,
-        keyVersion: envelope.keyVersion,
-        wrappedKey: envelope.wrappedKey,
-        ciphertext: envelope.ciphertext,
-        lastVerifiedAt: now,
-      })
-      .returning();
-    if (!row) throw new Error("insert returned no row");
+    const row = await deps.db.transaction(async (tx) => {
+      const [inserted] = await tx
+        .insert(schema.cloudCredentials)
+        .values({
+          id,
+          workspaceId: actor.workspaceId,
+          provider: body.provider,
+          label: body.label,
+          last4: lastFour(body.secret),
+          fingerprint: fingerprintOf(body.secret),
+          accountLabel: check.accountLabel?.slice(0, 200) ?? null,
+          scopes: check.scopes ?? null,
+          deleteAfterProvisioning: body.deleteAfterProvisioning ?? false,
+          keyVersion: envelope.keyVersion,
+          wrappedKey: envelope.wrappedKey,
+          ciphertext: envelope.ciphertext,
+          lastVerifiedAt: now,
+        })
+        .returning();
+      if (!inserted) throw new Error("insert returned no row");
+      await recordAudit(tx, {
+        ...byActor(actor),
+        action: "credential.create",
+        target: { type: "credential", id },
+        metadata: { provider: body.provider, label: body.label },
+      });
+      return inserted;
+    });
     return credentialView(row);
   } catch (err) {
     if (

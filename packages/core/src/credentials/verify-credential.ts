@@ -3,6 +3,7 @@
 import type { CredentialSummary } from "@clawcloud/contracts";
 import { eq, schema } from "@clawcloud/db";
 import type { Actor } from "../actor.ts";
+import { byActor, recordAudit } from "../audit/record-audit.ts";
 import { AppError } from "../errors.ts";
 import type { CredentialDeps } from "./create-credential.ts";
 import { credentialView } from "./credential-view.ts";
@@ -24,11 +25,20 @@ export async function verifyCredential(deps: CredentialDeps, actor: Actor, id: s
     status = "invalid";
     statusMessage = err.message;
   }
-  const [row] = await deps.db
-    .update(schema.cloudCredentials)
-    .set({ status, statusMessage, lastVerifiedAt: new Date(), ...(scopes !== undefined ? { scopes } : {}) })
-    .where(eq(schema.cloudCredentials.id, id))
-    .returning();
-  if (!row) throw new Error("verified credential vanished");
+  const row = await deps.db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(schema.cloudCredentials)
+      .set({ status, statusMessage, lastVerifiedAt: new Date(), ...(scopes !== undefined ? { scopes } : {}) })
+      .where(eq(schema.cloudCredentials.id, id))
+      .returning();
+    if (!updated) throw new Error("verified credential vanished");
+    await recordAudit(tx, {
+      ...byActor(actor),
+      action: "credential.use",
+      target: { type: "credential", id },
+      metadata: { purpose: "verify", result: status },
+    });
+    return updated;
+  });
   return credentialView(row);
 }

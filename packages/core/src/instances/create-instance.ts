@@ -4,12 +4,14 @@
 import { createInstanceSchema, type Instance } from "@clawcloud/contracts";
 import { eq, schema } from "@clawcloud/db";
 import type { Actor } from "../actor.ts";
+import { byActor, recordAudit } from "../audit/record-audit.ts";
 import { type CatalogCache, listRegions, listSizes } from "../credentials/catalog.ts";
 import type { CredentialDeps } from "../credentials/create-credential.ts";
 import { findCredential } from "../credentials/find-credential.ts";
 import { AppError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import type { Queue } from "../queue/queue.ts";
+import type { RequestLimits } from "../security/request-limit.ts";
 import { parseInput } from "../validate.ts";
 import { recordEvent } from "./events.ts";
 import { getInstance } from "./get-instance.ts";
@@ -27,8 +29,9 @@ export interface InstanceDeps extends CredentialDeps {
   localDeployBlocker: string | undefined;
 }
 
-export async function createInstance(deps: InstanceDeps, actor: Actor, input: unknown): Promise<Instance> {
+export async function createInstance(deps: InstanceDeps & { limits: RequestLimits }, actor: Actor, input: unknown): Promise<Instance> {
   const body = parseInput(createInstanceSchema, input);
+  await deps.limits.check("deploy", actor.workspaceId);
   let memoryMb: number | null = null;
   if (body.provider === "local") {
     // This machine: no cloud account, region or size, and no verified e-mail needed.
@@ -80,6 +83,20 @@ export async function createInstance(deps: InstanceDeps, actor: Actor, input: un
       keepOnFailure: body.keepOnFailure ?? false,
     });
     await recordEvent(tx, id, "pending", "info", "Deploy requested");
+    await recordAudit(tx, {
+      ...byActor(actor),
+      action: "instance.create",
+      target: { type: "instance", id },
+      metadata: { name: body.name, provider: body.provider, region: body.region ?? null, size: body.size ?? null },
+    });
+    if (body.credentialId) {
+      await recordAudit(tx, {
+        ...byActor(actor),
+        action: "credential.use",
+        target: { type: "credential", id: body.credentialId },
+        metadata: { purpose: "deploy", instanceId: id },
+      });
+    }
     await deps.queue.enqueue(tx, "instance.provision", { instanceId: id });
   });
   return getInstance(deps.db, actor, id);

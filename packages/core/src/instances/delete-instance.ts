@@ -4,6 +4,7 @@
 import type { Instance } from "@clawcloud/contracts";
 import { eq, schema } from "@clawcloud/db";
 import type { Actor } from "../actor.ts";
+import { byActor, recordAudit } from "../audit/record-audit.ts";
 import type { CredentialDeps } from "../credentials/create-credential.ts";
 import { openDriver } from "../credentials/use-credential.ts";
 import type { InstanceDeps } from "./create-instance.ts";
@@ -22,6 +23,12 @@ export async function requestDelete(deps: InstanceDeps, actor: Actor, id: string
         .set({ state: "deleting", step: "deleting", updatedAt: new Date() })
         .where(eq(schema.instances.id, id));
       await recordEvent(tx, id, "deleting", "start");
+      await recordAudit(tx, {
+        ...byActor(actor),
+        action: "instance.delete",
+        target: { type: "instance", id },
+        metadata: { name: row.name },
+      });
       await deps.queue.enqueue(tx, "instance.delete", { instanceId: id });
     });
   }

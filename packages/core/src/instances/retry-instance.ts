@@ -3,6 +3,7 @@
 import type { Instance } from "@clawcloud/contracts";
 import { eq, schema } from "@clawcloud/db";
 import type { Actor } from "../actor.ts";
+import { byActor, recordAudit } from "../audit/record-audit.ts";
 import { AppError } from "../errors.ts";
 import type { InstanceDeps } from "./create-instance.ts";
 import { recordEvent } from "./events.ts";
@@ -17,6 +18,7 @@ export async function retryInstance(deps: InstanceDeps, actor: Actor, id: string
       .set({ state: "pending", step: "pending", stateMessage: null, retries: 0, registrationExpiresAt: null, updatedAt: new Date() })
       .where(eq(schema.instances.id, id));
     await recordEvent(tx, id, "retry", "info", "Deploy retried");
+    await recordAudit(tx, { ...byActor(actor), action: "instance.retry", target: { type: "instance", id }, metadata: { name: row.name } });
     await deps.queue.enqueue(tx, "instance.provision", { instanceId: id });
   });
   return getInstance(deps.db, actor, id);

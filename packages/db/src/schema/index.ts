@@ -1,3 +1,4 @@
 export * from "./api-tokens.ts";
 export * from "./app.ts";
+export * from "./audit.ts";
 export * from "./auth.ts";

@@ -16,7 +16,11 @@ const csp = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-export function securityHeaders(opts: { https: boolean }): MiddlewareHandler<AppEnv> {
+/**
+ * `https`: the public URL is https (TLS ends in front of us). `trustProxy`: our own proxy's
+ * X-Forwarded-Proto may say a request came over TLS; from anyone else it is ignored.
+ */
+export function securityHeaders(opts: { https: boolean; trustProxy: boolean }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
     const h = c.res.headers;
@@ -27,7 +31,8 @@ export function securityHeaders(opts: { https: boolean }): MiddlewareHandler<App
     h.set("cross-origin-opener-policy", "same-origin");
     h.set("cross-origin-resource-policy", "same-origin");
     h.set("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()");
-    if (opts.https) h.set("strict-transport-security", "max-age=31536000; includeSubDomains");
+    const overTls = opts.https || (opts.trustProxy && c.req.header("x-forwarded-proto")?.split(",")[0]?.trim() === "https");
+    if (overTls) h.set("strict-transport-security", "max-age=31536000; includeSubDomains");
     if (c.req.path.startsWith("/api/")) h.set("cache-control", "no-store");
   };
 }
