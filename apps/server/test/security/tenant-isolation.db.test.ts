@@ -16,6 +16,7 @@ interface Victim {
   email: string;
   credentialId: string;
   instanceId: string;
+  apiTokenId: string;
   label: string;
 }
 
@@ -46,6 +47,14 @@ const CASES: Record<string, Case> = {
   "POST /api/v1/credentials/{id}/verify": { foreign: (v) => ({ params: { id: v.credentialId } }) },
   "GET /api/v1/credentials/{id}/regions": { foreign: (v) => ({ params: { id: v.credentialId } }) },
   "GET /api/v1/credentials/{id}/sizes": { foreign: (v) => ({ params: { id: v.credentialId } }) },
+  "PUT /api/v1/instances/{id}/model": { foreign: (v) => ({ params: { id: v.instanceId }, body: { sealed: "A".repeat(88) } }) },
+  "POST /api/v1/instances/{id}/openai/v1/chat/completions": {
+    foreign: (v) => ({ params: { id: v.instanceId }, body: { messages: [{ role: "user", content: "hi" }] } }),
+  },
+  "GET /api/v1/instances/{id}/openai/v1/models": { foreign: (v) => ({ params: { id: v.instanceId } }) },
+  "GET /api/v1/api-tokens": { own: () => ({}) },
+  "POST /api/v1/api-tokens": { own: () => ({ body: { name: "mine" } }) },
+  "DELETE /api/v1/api-tokens/{id}": { foreign: (v) => ({ params: { id: v.apiTokenId } }) },
   "GET /api/v1/audit-log": { own: () => ({ query: "?limit=200" }) },
   "GET /api/v1/audit-log.csv": { own: () => ({}) },
 };
@@ -102,8 +111,9 @@ describe("tenant isolation", () => {
         size: "s-2vcpu-4gb",
       }),
     );
-    const v: Victim = { email, credentialId: String(cred.id), instanceId: String(inst.id), label };
-    const victimMarks = [v.email, v.credentialId, v.instanceId, v.label, "victim-bot"];
+    const token = await json(await victim.post("/api/v1/api-tokens", { name: "victim token" }));
+    const v: Victim = { email, credentialId: String(cred.id), instanceId: String(inst.id), apiTokenId: String(token.id), label };
+    const victimMarks = [v.email, v.credentialId, v.instanceId, v.apiTokenId, v.label, "victim-bot", "victim token"];
 
     const intruder = await verifiedUser(uniqueEmail("intruder"));
     for (const op of ops) {
@@ -130,6 +140,8 @@ describe("tenant isolation", () => {
     expect(creds.items).toEqual([expect.objectContaining({ id: v.credentialId, label })]);
     const me = (await json(await victim.get("/api/v1/me"))) as { user: { name: string } };
     expect(me.user.name).toBe("Test User");
+    const tokens = (await json(await victim.get("/api/v1/api-tokens"))) as { items: { id: string }[] };
+    expect(tokens.items.map((i) => i.id)).toEqual([v.apiTokenId]);
     const audit = (await json(await victim.get("/api/v1/audit-log?limit=200"))) as { items: { action: string }[] };
     expect(audit.items.map((e) => e.action).sort()).toEqual(
       ["auth.sign_up", "credential.create", "credential.use", "instance.create"].sort(),
