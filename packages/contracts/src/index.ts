@@ -5,4 +5,5 @@ export * from "./api/credentials.ts";
 export * from "./api/health.ts";
 export * from "./api/instances.ts";
 export * from "./api/me.ts";
+export * from "./api/monitoring.ts";
 export * from "./errors.ts";
