@@ -62,8 +62,10 @@ export class HeartbeatBuffer {
   }
 
   async #drain(): Promise<void> {
-    while (this.#pending.length > 0) {
-      const batch = this.#pending.splice(0, MAX_BATCH);
+    // What arrives while this runs waits for the next tick: one write per interval at most.
+    const taken = this.#pending.splice(0);
+    for (let k = 0; k < taken.length; k += MAX_BATCH) {
+      const batch = taken.slice(k, k + MAX_BATCH);
       try {
         const ready = await applyHeartbeats(this.#db, this.#queue, batch);
         this.stats.flushes++;
