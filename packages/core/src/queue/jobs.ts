@@ -35,7 +35,7 @@ export const jobPolicies: Record<JobName, JobPolicy> = {
   "instance.delete": { retryLimit: 20, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
   "instances.sweep": { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 900 },
   "instances.check-heartbeats": { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 60 },
-  "alert.deliver": { retryLimit: 8, retryDelay: 10, retryBackoff: true, expireInSeconds: 60 },
+  "alert.deliver": { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 },
   "metrics.retention": { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 900 },
 };
 
