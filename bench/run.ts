@@ -3,6 +3,7 @@
 import pg from "pg";
 import { benchApiLatency } from "./api-latency.ts";
 import { benchCallsPerDeploy, benchDeployBurst, benchFaultSuite } from "./deploys.ts";
+import { benchHeartbeats } from "./heartbeats.ts";
 import { benchStartup } from "./startup.ts";
 import { benchWebBundle } from "./web-bundle.ts";
 
@@ -41,3 +42,6 @@ print(await benchCallsPerDeploy());
 print(await benchDeployBurst(200));
 // The fault suite on the PostgreSQL server (its pool runs the workers side by side), else PGlite.
 print((await withScratchDatabase((url) => benchFaultSuite(1000, { databaseUrl: url }))) ?? (await benchFaultSuite(1000)));
+// 10,000 agents on real WebSockets into one server process, on the PostgreSQL server, else PGlite.
+const fleet = { agents: 10_000, measureSec: 30 };
+print((await withScratchDatabase((url) => benchHeartbeats({ ...fleet, databaseUrl: url }))) ?? (await benchHeartbeats(fleet)));
