@@ -154,8 +154,9 @@ describe("alerts", () => {
       const core = t.server.core;
       // A storm of unhealthy heartbeats: one incident, one alert.
       for (let k = 0; k < 5; k++) await core.agents.heartbeat(flaky, heartbeat(false));
-      expect(await core.provisioning.markUnreachable()).toBe(1);
-      expect(await core.provisioning.markUnreachable()).toBe(0);
+      // The every-minute job may get to the silent instance first; between them it is marked once.
+      const marked = (await core.provisioning.markUnreachable()) + (await core.provisioning.markUnreachable());
+      expect(marked).toBeLessThanOrEqual(1);
       await until("the degraded and unreachable alerts", () => alertMails(alice).length >= 2 && accepted().length >= 2);
       await core.agents.heartbeat(flaky, heartbeat(true));
       await core.agents.heartbeat(flaky, heartbeat(true));

@@ -59,7 +59,6 @@ export type { Logger } from "./logger.ts";
 export type { MailMessage } from "./mail/mailer.ts";
 export type { Alert, AlertDelivery, AlertKind } from "./monitoring/alert-message.ts";
 export type { RaiseAlertInput } from "./monitoring/raise-alert.ts";
-export { SIGNATURE_HEADER } from "./monitoring/webhook.ts";
 export type { JobName, JobPayloads } from "./queue/jobs.ts";
 export type { Job } from "./queue/queue.ts";
 export { describeIssues } from "./validate.ts";
@@ -87,8 +86,6 @@ export interface CoreOptions {
   staffEmails?: readonly string[];
   /** Alert webhooks: whether http:// and private addresses are allowed (default: neither). */
   webhooks?: WebhookPolicy;
-  /** How often buffered heartbeats are written (ms; default 1000). */
-  heartbeatFlushMs?: number;
   /** The OpenClaw version a deploy gets when it names none. */
   defaultOpenclawVersion?: string;
   /** What cloud-init needs to bring a server's agent home: the URL it dials and the agent bundle. */
@@ -176,7 +173,7 @@ export async function createCore(o: CoreOptions) {
             }),
     };
     const webhookPolicy = o.webhooks ?? { allowHttp: false, allowPrivate: false };
-    const heartbeats = new HeartbeatBuffer({ db, queue, log: o.log, intervalMs: o.heartbeatFlushMs });
+    const heartbeats = new HeartbeatBuffer({ db, queue, log: o.log });
     const alertDeps = { db, keys, mailer, webhookPolicy, baseURL: o.baseURL };
     const auth = createAuth({ db, queue, log: o.log, baseURL: o.baseURL, secret, rateLimitScale: o.rateLimitScale ?? 1 });
 
@@ -217,7 +214,6 @@ export async function createCore(o: CoreOptions) {
         authenticate: (credential: string) => authenticateAgent(db, credential),
         /** Buffered: settles once the heartbeat is written with the next batch (about a second). */
         heartbeat: (instanceId: string, frame: unknown) => heartbeats.add(instanceId, frame),
-        flushHeartbeats: () => heartbeats.flush(),
         ingestStats: () => ({ ...heartbeats.stats }),
         event: (instanceId: string, frame: unknown) => recordAgentEvent(db, instanceId, frame),
       },
@@ -226,8 +222,9 @@ export async function createCore(o: CoreOptions) {
         alertSettings: (actor: Actor) => getAlertSettings(db, actor),
         updateAlertSettings: (actor: Actor, input: unknown) => updateAlertSettings(alertDeps, actor, input),
         /**
-         * Raises an alert for an instance (the update and backup jobs call this with
-         * `update_failed` / `backup_failed`); deduplicated per incident, delivered by the queue.
+         * Raises an alert for an instance: the update and backup jobs call this with
+         * `update_failed` / `backup_failed` once, when the job has failed for good (inside core,
+         * monitoring/raise-alert.ts takes the job's own transaction). Delivered by the queue.
          */
         raiseAlert: (input: RaiseAlertInput) => db.transaction((tx) => raiseAlert(tx, queue, input)),
         deliverAlert: (delivery: AlertDelivery) => deliverAlert(alertDeps, delivery),
