@@ -42,6 +42,7 @@ const envSchema = z.object({
   CLAWCLOUD_ROLE: z.enum(["all", "api", "worker"]).default("all"),
   CLAWCLOUD_TRUST_PROXY: bool.default(false),
   CLAWCLOUD_RATE_LIMIT_SCALE: z.coerce.number().positive().default(1),
+  CLAWCLOUD_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
@@ -69,6 +70,8 @@ export interface Config {
   awsAccountId: string | undefined;
   /** Claw Cloud's operators: fleet rollouts and support tunnels (verified accounts only). */
   staffEmails: string[];
+  /** Alert webhooks: http:// outside production only; private addresses only when allowed. */
+  webhooks: { allowHttp: boolean; allowPrivate: boolean };
   role: Role;
   trustProxy: boolean;
   rateLimitScale: number;
@@ -112,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     masterKeys: e.CLAWCLOUD_MASTER_KEYS,
     awsAccountId: e.CLAWCLOUD_AWS_ACCOUNT_ID,
     staffEmails: e.CLAWCLOUD_STAFF_EMAILS,
+    webhooks: { allowHttp: !production, allowPrivate: e.CLAWCLOUD_WEBHOOK_ALLOW_PRIVATE },
     providerEndpoints: Object.fromEntries(
       (
         [

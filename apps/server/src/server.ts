@@ -49,6 +49,7 @@ export async function startServer(
     providerEndpoints: config.providerEndpoints,
     awsAccountId: config.awsAccountId,
     staffEmails: config.staffEmails,
+    webhooks: config.webhooks,
     userData: {
       agentUrl: config.agentUrl,
       agentBundleUrl: `${config.agentUrl}${AGENT_BUNDLE_PATH}`,

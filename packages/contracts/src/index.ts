@@ -8,6 +8,7 @@ export * from "./api/health.ts";
 export * from "./api/instances.ts";
 export * from "./api/me.ts";
 export * from "./api/model.ts";
+export * from "./api/monitoring.ts";
 export * from "./chat/relay.ts";
 export * from "./chat/sealed-box.ts";
 export * from "./chat/v1.ts";

@@ -18,6 +18,8 @@ export const idPrefixes = {
   agentCredential: "agc",
   apiToken: "pat",
   audit: "aud",
+  incident: "inc",
+  alert: "alr",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -7,7 +7,6 @@ import type { Actor } from "./actor.ts";
 import { resolveActor } from "./actor.ts";
 import { agentReplicaOf, clearAgentReplica, setAgentReplica } from "./agents/agent-presence.ts";
 import { recordAgentEvent } from "./agents/record-event.ts";
-import { recordHeartbeat } from "./agents/record-heartbeat.ts";
 import { authenticateAgent, HEARTBEAT_INTERVAL_SEC, registerAgent } from "./agents/register-agent.ts";
 import { authenticateApiToken, createApiToken, listApiTokens, revokeApiToken } from "./api-tokens/api-tokens.ts";
 import { exportAuditCsv } from "./audit/export-csv.ts";
@@ -42,6 +41,14 @@ import type { Logger } from "./logger.ts";
 import { createMailer, type MailMessage } from "./mail/mailer.ts";
 import { getMe } from "./me/get-me.ts";
 import { updateMe } from "./me/update-me.ts";
+import type { AlertDelivery } from "./monitoring/alert-message.ts";
+import { getAlertSettings, updateAlertSettings } from "./monitoring/alert-settings.ts";
+import { deliverAlert } from "./monitoring/deliver-alert.ts";
+import { getInstanceMetrics } from "./monitoring/get-metrics.ts";
+import { HeartbeatBuffer } from "./monitoring/heartbeat-buffer.ts";
+import { deleteOldMetrics } from "./monitoring/metrics-retention.ts";
+import { type RaiseAlertInput, raiseAlert } from "./monitoring/raise-alert.ts";
+import type { WebhookPolicy } from "./monitoring/webhook.ts";
 import type { JobName } from "./queue/jobs.ts";
 import { type Job, startQueue } from "./queue/queue.ts";
 import { loadOrCreateSecret } from "./secrets/data-dir-secret.ts";
@@ -62,6 +69,8 @@ export { BUS_MAX_MESSAGE, type Bus, replicaTopic } from "./bus/bus.ts";
 export { AppError } from "./errors.ts";
 export type { Logger } from "./logger.ts";
 export type { MailMessage } from "./mail/mailer.ts";
+export type { Alert, AlertDelivery, AlertKind } from "./monitoring/alert-message.ts";
+export type { RaiseAlertInput } from "./monitoring/raise-alert.ts";
 export type { JobName, JobPayloads } from "./queue/jobs.ts";
 export type { Job } from "./queue/queue.ts";
 export { describeIssues } from "./validate.ts";
@@ -87,6 +96,8 @@ export interface CoreOptions {
   awsAccountId?: string | undefined;
   /** E-mail addresses of Claw Cloud's operators (verified accounts only become staff). */
   staffEmails?: readonly string[];
+  /** Alert webhooks: whether http:// and private addresses are allowed (default: neither). */
+  webhooks?: WebhookPolicy;
   /** The OpenClaw version a deploy gets when it names none. */
   defaultOpenclawVersion?: string;
   /** What cloud-init needs to bring a server's agent home: the URL it dials and the agent bundle. */
@@ -175,6 +186,9 @@ export async function createCore(o: CoreOptions) {
               throw new AppError("UNAVAILABLE", "Cloud deploys are not configured on this server.");
             }),
     };
+    const webhookPolicy = o.webhooks ?? { allowHttp: false, allowPrivate: false };
+    const heartbeats = new HeartbeatBuffer({ db, queue, log: o.log });
+    const alertDeps = { db, keys, mailer, webhookPolicy, baseURL: o.baseURL };
     const auth = createAuth({ db, queue, log: o.log, baseURL: o.baseURL, secret, rateLimitScale: o.rateLimitScale ?? 1 });
 
     return {
@@ -212,7 +226,7 @@ export async function createCore(o: CoreOptions) {
         run: (instanceId: string, worker: string) => runProvisioning(instanceDeps, instanceId, worker),
         runDelete: (instanceId: string, worker: string, keepRow = false) => runDelete(instanceDeps, instanceId, worker, keepRow),
         sweepOrphans: () => sweepOrphans(instanceDeps),
-        markUnreachable: () => markUnreachable(db),
+        markUnreachable: () => markUnreachable(db, queue),
         /** Relaunches this machine's instances (call once the server listens, in a worker process). */
         resumeLocal: () => (local ? resumeLocal({ db, log: o.log, local }) : Promise.resolve(undefined)),
       },
@@ -225,8 +239,23 @@ export async function createCore(o: CoreOptions) {
         replicaOf: (instanceId: string) => agentReplicaOf(db, instanceId),
         register: (input: unknown) => registerAgent({ db, log: o.log }, input),
         authenticate: (credential: string) => authenticateAgent(db, credential),
-        heartbeat: (instanceId: string, frame: unknown) => recordHeartbeat(db, instanceId, frame),
+        /** Buffered: settles once the heartbeat is written with the next batch (about a second). */
+        heartbeat: (instanceId: string, frame: unknown) => heartbeats.add(instanceId, frame),
+        ingestStats: () => ({ ...heartbeats.stats }),
         event: (instanceId: string, frame: unknown) => recordAgentEvent(db, instanceId, frame),
+      },
+      monitoring: {
+        metrics: (actor: Actor, instanceId: string, query: unknown) => getInstanceMetrics(db, actor, instanceId, query),
+        alertSettings: (actor: Actor) => getAlertSettings(db, actor),
+        updateAlertSettings: (actor: Actor, input: unknown) => updateAlertSettings(alertDeps, actor, input),
+        /**
+         * Raises an alert for an instance: the update and backup jobs call this with
+         * `update_failed` / `backup_failed` once, when the job has failed for good (inside core,
+         * monitoring/raise-alert.ts takes the job's own transaction). Delivered by the queue.
+         */
+        raiseAlert: (input: RaiseAlertInput) => db.transaction((tx) => raiseAlert(tx, queue, input)),
+        deliverAlert: (delivery: AlertDelivery) => deliverAlert(alertDeps, delivery),
+        deleteOldMetrics: () => deleteOldMetrics(db),
       },
       credentials: {
         list: (actor: Actor) => listCredentials(db, actor),
@@ -276,6 +305,7 @@ export async function createCore(o: CoreOptions) {
           queue.work(name, handler, opts),
       },
       async close() {
+        await heartbeats.close().catch((err) => o.log.error({ err }, "writing the last heartbeats failed"));
         await bus.close();
         await queue.stop().catch((err) => o.log.error({ err }, "stopping the job queue failed"));
         // After the workers: no job can start a local instance once its processes are stopped.

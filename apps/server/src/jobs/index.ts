@@ -1,15 +1,25 @@
 // Every job type's handler, one file each.
 import { hostname } from "node:os";
 import type { Core } from "@clawcloud/core";
+import * as alertDeliver from "./alert-deliver.ts";
 import * as emailSend from "./email-send.ts";
 import * as instanceDelete from "./instance-delete.ts";
 import * as instanceProvision from "./instance-provision.ts";
 import * as instancesCheckHeartbeats from "./instances-check-heartbeats.ts";
 import * as instancesSweep from "./instances-sweep.ts";
+import * as metricsRetention from "./metrics-retention.ts";
 
 export async function registerJobs(core: Core): Promise<void> {
   // Names this worker in instance leases, so a lease held by a crashed process is recognisable.
   const worker = `${hostname()}:${process.pid}`;
-  for (const job of [emailSend, instanceProvision, instanceDelete, instancesSweep, instancesCheckHeartbeats])
+  for (const job of [
+    emailSend,
+    instanceProvision,
+    instanceDelete,
+    instancesSweep,
+    instancesCheckHeartbeats,
+    alertDeliver,
+    metricsRetention,
+  ])
     await job.register(core, worker);
 }

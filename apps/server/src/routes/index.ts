@@ -18,19 +18,24 @@ import * as createInstance from "./instances/create.ts";
 import * as deleteInstance from "./instances/delete.ts";
 import * as getInstance from "./instances/get.ts";
 import * as listInstances from "./instances/list.ts";
+import * as instanceMetrics from "./instances/metrics.ts";
 import * as openaiChatCompletions from "./instances/openai-chat-completions.ts";
 import * as openaiModels from "./instances/openai-models.ts";
 import * as retryInstance from "./instances/retry.ts";
 import * as setModel from "./instances/set-model.ts";
 import * as instanceStream from "./instances/stream.ts";
 import * as getMe from "./me/get.ts";
+import * as getAlerts from "./me/get-alerts.ts";
 import * as updateMe from "./me/update.ts";
+import * as updateAlerts from "./me/update-alerts.ts";
 import * as listProviders from "./providers/list.ts";
 
 export function registerV1Routes(api: Api, core: Core, deps: RouteDeps): void {
   for (const op of [
     getMe,
     updateMe,
+    getAlerts,
+    updateAlerts,
     listInstances,
     createInstance,
     getInstance,
@@ -43,6 +48,7 @@ export function registerV1Routes(api: Api, core: Core, deps: RouteDeps): void {
     listApiTokens,
     createApiToken,
     deleteApiToken,
+    instanceMetrics,
     listProviders,
     listCredentials,
     awsSetup,

@@ -1,40 +1,116 @@
-// A heartbeat updates the instance's health; the first healthy one after bootstrap makes the
-// instance `ready`. Heartbeats carry versions and machine figures only — never chat or secrets.
+// Heartbeats, applied in batches (monitoring/heartbeat-buffer.ts collects them): one statement
+// updates every instance's latest health, one upserts the minute's metric points, and only the
+// instances whose state changes get statements of their own. The first healthy heartbeat after
+// bootstrap makes an instance `ready`; afterwards each heartbeat decides `ready` or `degraded`
+// (monitoring/health-thresholds.ts), and a heartbeat ends `unreachable`. Heartbeats carry
+// versions and machine figures only — never chat or secrets.
 import { type Heartbeat, heartbeatSchema } from "@clawcloud/contracts";
-import { and, type Db, eq, inArray, schema } from "@clawcloud/db";
+import { and, type Db, eq, schema, sql } from "@clawcloud/db";
 import { recordAudit } from "../audit/record-audit.ts";
 import { recordEvent } from "../instances/events.ts";
+import { healthProblems } from "../monitoring/health-thresholds.ts";
+import { upsertMetricPoints } from "../monitoring/metric-points.ts";
+import { raiseAlert } from "../monitoring/raise-alert.ts";
+import type { Queue } from "../queue/queue.ts";
 import { parseInput } from "../validate.ts";
 
-export async function recordHeartbeat(db: Db, instanceId: string, input: unknown): Promise<{ becameReady: boolean }> {
-  const hb: Heartbeat = parseInput(heartbeatSchema, input);
-  const i = schema.instances;
-  const health = { gateway: hb.gateway, cpu: hb.cpu, memory: hb.memory, disk: hb.disk, uptimeSec: hb.uptimeSec };
-  const common = {
-    lastHeartbeatAt: new Date(),
-    agentVersion: hb.agentVersion,
-    runningOpenclawVersion: hb.openclawVersion,
-    health,
-    updatedAt: new Date(),
-  };
-  if (!hb.gateway.ready) {
-    await db.update(i).set(common).where(eq(i.id, instanceId));
-    return { becameReady: false };
+export interface ReceivedHeartbeat {
+  instanceId: string;
+  hb: Heartbeat;
+  at: Date;
+}
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+const BOOTING = new Set(["bootstrapping", "booting", "creating"]);
+const RUNNING = new Set(["ready", "degraded", "unreachable"]);
+
+export function parseHeartbeat(input: unknown): Heartbeat {
+  return parseInput(heartbeatSchema, input);
+}
+
+/** One heartbeat on its own (tests, tools); the server batches through the buffer. */
+export async function recordHeartbeat(db: Db, instanceId: string, input: unknown, queue?: Queue): Promise<{ becameReady: boolean }> {
+  const ready = await applyHeartbeats(db, queue, [{ instanceId, hb: parseHeartbeat(input), at: new Date() }]);
+  return { becameReady: ready.has(instanceId) };
+}
+
+/** Applies validated heartbeats in one transaction; returns the instances that became ready. */
+export async function applyHeartbeats(db: Db, queue: Queue | undefined, batch: ReceivedHeartbeat[]): Promise<Set<string>> {
+  const latest = new Map<string, ReceivedHeartbeat>();
+  for (const r of batch) {
+    const prev = latest.get(r.instanceId);
+    if (!prev || prev.at <= r.at) latest.set(r.instanceId, r);
   }
+  if (latest.size === 0) return new Set();
   return db.transaction(async (tx) => {
-    const [ready] = await tx
-      .update(i)
-      .set({ ...common, state: "ready", step: "ready", stateMessage: null, readyAt: new Date() })
-      .where(and(eq(i.id, instanceId), inArray(i.state, ["bootstrapping", "booting", "creating", "unreachable"])))
-      .returning({ id: i.id });
-    if (ready) {
-      await recordEvent(tx, instanceId, "ready", "ok", hb.openclawVersion ? `OpenClaw ${hb.openclawVersion} is ready` : "Ready");
-      await forgetCredentialIfAsked(tx, instanceId);
-      return { becameReady: true };
+    const states = await updateLatest(tx, [...latest.values()]);
+    const becameReady = new Set<string>();
+    for (const [id, state] of states) {
+      const r = latest.get(id);
+      if (r && (await applyState(tx, queue, r, state))) becameReady.add(id);
     }
-    await tx.update(i).set(common).where(eq(i.id, instanceId));
-    return { becameReady: false };
+    // Only instances that still exist (a deleted one's late heartbeat is dropped).
+    await upsertMetricPoints(
+      tx,
+      batch.filter((r) => states.has(r.instanceId)),
+    );
+    return becameReady;
   });
+}
+
+/** One statement for the whole batch; rows are locked in id order so concurrent writers cannot deadlock. */
+async function updateLatest(tx: Tx, rows: ReceivedHeartbeat[]): Promise<Map<string, string>> {
+  const values = sql.join(
+    rows.map(
+      ({ instanceId, hb, at }) =>
+        sql`(${instanceId}::text, ${at.toISOString()}::timestamptz, ${hb.agentVersion}::text, ${hb.openclawVersion}::text, ${JSON.stringify(
+          { gateway: hb.gateway, cpu: hb.cpu, memory: hb.memory, disk: hb.disk, uptimeSec: hb.uptimeSec },
+        )}::jsonb)`,
+    ),
+    sql`, `,
+  );
+  const result = await tx.execute<{ id: string; state: string }>(sql`
+    with v (id, at, agent_version, openclaw_version, health) as (values ${values}),
+    locked as (select i.id from instances i join v on v.id = i.id order by i.id for update of i)
+    update instances i set last_heartbeat_at = v.at, agent_version = v.agent_version,
+      running_openclaw_version = v.openclaw_version, health = v.health, updated_at = now()
+    from v join locked on locked.id = v.id
+    where i.id = v.id
+    returning i.id, i.state`);
+  return new Map(result.rows.map((r) => [r.id, r.state]));
+}
+
+/** Moves the instance to the state its heartbeat implies; true when it just became ready. */
+async function applyState(tx: Tx, queue: Queue | undefined, { instanceId, hb }: ReceivedHeartbeat, state: string): Promise<boolean> {
+  const i = schema.instances;
+  if (BOOTING.has(state)) {
+    if (!hb.gateway.ready) return false;
+    await tx
+      .update(i)
+      .set({ state: "ready", step: "ready", stateMessage: null, readyAt: new Date() })
+      .where(and(eq(i.id, instanceId), eq(i.state, state)));
+    await recordEvent(tx, instanceId, "ready", "ok", hb.openclawVersion ? `OpenClaw ${hb.openclawVersion} is ready` : "Ready");
+    await forgetCredentialIfAsked(tx, instanceId);
+    return true;
+  }
+  if (!RUNNING.has(state)) return false;
+  const problems = healthProblems(hb);
+  const next = problems.length > 0 ? "degraded" : "ready";
+  if (next === state) return false;
+  const reason = problems.length > 0 ? problems.join(" ") : "Heartbeats are back and every health check passes.";
+  await tx
+    .update(i)
+    .set({ state: next, stateMessage: next === "degraded" ? reason : null })
+    .where(eq(i.id, instanceId));
+  if (next === "degraded") {
+    await recordEvent(tx, instanceId, "degraded", "failed", reason);
+    await raiseAlert(tx, queue, { instanceId, kind: "degraded", reason });
+  } else {
+    await recordEvent(tx, instanceId, "recovered", "ok", reason);
+    await raiseAlert(tx, queue, { instanceId, kind: "recovered", reason });
+  }
+  return false;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Every job type the system runs: its name, payload and retry policy. The handlers live in
 // apps/server/src/jobs (one file per job type) and call services.
 import type { MailMessage } from "../mail/mailer.ts";
+import type { AlertDelivery } from "../monitoring/alert-message.ts";
 
 export interface JobPayloads {
   "email.send": MailMessage;
@@ -12,6 +13,10 @@ export interface JobPayloads {
   "instances.sweep": Record<string, never>;
   /** Marks instances whose agent stopped heartbeating as unreachable (every minute). */
   "instances.check-heartbeats": Record<string, never>;
+  /** One alert to one user over one channel (so a retry re-sends only what failed). */
+  "alert.deliver": AlertDelivery;
+  /** Deletes metric points older than the retention, in batches (hourly). */
+  "metrics.retention": Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -30,10 +35,13 @@ export const jobPolicies: Record<JobName, JobPolicy> = {
   "instance.delete": { retryLimit: 20, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
   "instances.sweep": { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 900 },
   "instances.check-heartbeats": { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 60 },
+  "alert.deliver": { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 },
+  "metrics.retention": { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 900 },
 };
 
 /** Jobs that run on a schedule (cron, UTC), started by the workers. */
 export const schedules: Partial<Record<JobName, string>> = {
   "instances.sweep": "*/10 * * * *",
   "instances.check-heartbeats": "* * * * *",
+  "metrics.retention": "17 * * * *",
 };

@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useRef, useState } from "react";
+import { lazy, type ReactNode, Suspense, useEffect, useRef, useState } from "react";
 import { Link, useLocation } from "wouter";
 import { ApiError, errorMessage } from "../../lib/api";
 import { flashState, takeFlash } from "../../lib/flash";
@@ -23,6 +23,9 @@ import { StateBadge } from "./StateBadge";
 import { isDeploying, stateInfo } from "./states";
 import { Timeline } from "./Timeline";
 import { type Connection, useLiveInstance } from "./useLiveInstance";
+
+// Its own chunk with the charting library: only a running instance's page loads it.
+const MetricsPanel = lazy(() => import("./MetricsPanel"));
 
 function Detail({ term, children, wide }: { term: string; children: ReactNode; wide?: boolean }) {
   return (
@@ -394,6 +397,11 @@ export default function InstancePage({ params }: { params: { id: string } }) {
         {running ? <ReadyPanel instance={instance} now={now} /> : null}
         {instance.state === "deleting" ? <DeletingPanel instance={instance} /> : null}
         {deploying || failed ? <ProgressView progress={progress} now={now} connection={connection} failed={failed} /> : null}
+        {running ? (
+          <Suspense fallback={null}>
+            <MetricsPanel instanceId={instance.id} />
+          </Suspense>
+        ) : null}
         <InstanceDetails instance={instance} />
         <Timeline events={instance.events} />
       </div>

@@ -1,4 +1,4 @@
-import type { CreateInstance, Instance as InstanceDetail, InstanceSummary } from "@clawcloud/contracts";
+import type { CreateInstance, Instance as InstanceDetail, InstanceMetrics, InstanceSummary, MetricsRange } from "@clawcloud/contracts";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api";
 import { isBusy } from "./states";
@@ -77,5 +77,18 @@ export function useDeleteInstance() {
       );
       void queryClient.invalidateQueries({ queryKey: instancesKey, exact: true });
     },
+  });
+}
+
+export type { InstanceMetrics, MetricPoint, MetricsRange } from "@clawcloud/contracts";
+
+/** The instance's metrics over a range; refreshed every minute (one point per minute at most). */
+export function useInstanceMetrics(id: string, range: MetricsRange) {
+  return useQuery({
+    queryKey: ["instances", id, "metrics", range] as const,
+    queryFn: ({ signal }) =>
+      api.get<InstanceMetrics>(`/api/v1/instances/${encodeURIComponent(id)}/metrics?range=${encodeURIComponent(range)}`, signal),
+    refetchInterval: 60_000,
+    placeholderData: (previous) => previous,
   });
 }

@@ -95,6 +95,10 @@ export function eventLabel(e: InstanceEvent): string {
       return "Deploy retried";
     case "unreachable":
       return "Unreachable";
+    case "degraded":
+      return "Degraded";
+    case "recovered":
+      return "Healthy again";
     default:
       return humanize(e.step);
   }

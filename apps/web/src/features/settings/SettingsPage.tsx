@@ -5,6 +5,7 @@ import { IconLogOut } from "../../ui/icons";
 import { PageHeader } from "../../ui/PageHeader";
 import { Spinner } from "../../ui/Spinner";
 import { useSession, useSignOut } from "../auth/session";
+import { AlertsSection } from "./AlertsSection";
 import { EmailSection } from "./EmailSection";
 import { PasswordSection } from "./PasswordSection";
 import { ProfileSection } from "./ProfileSection";
@@ -59,11 +60,12 @@ export default function SettingsPage() {
   useDocumentTitle("Settings");
   return (
     <>
-      <PageHeader title="Settings" description="Your account, your workspace and how Claw Cloud looks." />
+      <PageHeader title="Settings" description="Your account, alerts, your workspace and how Claw Cloud looks." />
       <div className="settings">
         <ProfileSection />
         <EmailSection />
         <PasswordSection />
+        <AlertsSection />
         <WorkspaceSection />
         <Section id="settings-appearance" title="Appearance" description="System follows your device's light or dark setting.">
           <ThemeSwitcher legend="Theme" showLegend={false} />
