@@ -35,6 +35,9 @@ export async function startServer(
   // Where agents of instances on this machine dial: this server's own address, once it listens
   // (a worker-only process has none: its public URL).
   let localUrl: string | undefined = config.role === "worker" ? config.publicUrl : undefined;
+  // The agents' sockets live in the api process; its jobs (role `all`) send commands through them.
+  // A worker-only process has none: update jobs wait for a process that holds the agent's socket.
+  const agents = new AgentConnections();
   const core = await createCore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -55,6 +58,7 @@ export async function startServer(
       mirrors: config.mirrors,
     },
     local: { serverUrl: () => localUrl, agentBundlePath: AGENT_BUNDLE_PATH },
+    agentChannel: config.role === "all" ? agents : undefined,
     log,
   });
   if (core.mailerKind === "log") log.info({}, "No SMTP_URL set: e-mail links are printed to this log, marked 📧 E-MAIL.");
@@ -67,7 +71,6 @@ export async function startServer(
   }
 
   const webRoot = opts.webRoot === null ? undefined : (opts.webRoot ?? defaultWebRoot);
-  const agents = new AgentConnections();
   const app = createApp({ core, log, publicUrl: config.publicUrl, version, trustProxy: config.trustProxy, webRoot, agents, agentBundle });
   const wss = new WebSocketServer({
     noServer: true,

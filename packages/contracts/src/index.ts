@@ -1,3 +1,4 @@
+export * from "./agent/updates.ts";
 export * from "./agent/v1.ts";
 export * from "./api/auth.ts";
 export * from "./api/common.ts";
@@ -5,4 +6,5 @@ export * from "./api/credentials.ts";
 export * from "./api/health.ts";
 export * from "./api/instances.ts";
 export * from "./api/me.ts";
+export * from "./api/updates.ts";
 export * from "./errors.ts";

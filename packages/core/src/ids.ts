@@ -16,6 +16,8 @@ export const idPrefixes = {
   request: "req",
   event: "evt",
   agentCredential: "agc",
+  operation: "opn",
+  rollout: "rol",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -18,7 +18,6 @@ import { listCredentials } from "./credentials/list-credentials.ts";
 import { verifyCredential } from "./credentials/verify-credential.ts";
 import { createInstance } from "./instances/create-instance.ts";
 import { requestDelete } from "./instances/delete-instance.ts";
-import { getInstance } from "./instances/get-instance.ts";
 import { listInstances } from "./instances/list-instances.ts";
 import { createLocalRuntime, type LocalOptions } from "./instances/local/local-runtime.ts";
 import { resumeLocal } from "./instances/local/resume-local.ts";
@@ -35,6 +34,14 @@ import { updateMe } from "./me/update-me.ts";
 import type { JobName } from "./queue/jobs.ts";
 import { type Job, startQueue } from "./queue/queue.ts";
 import { loadOrCreateSecret } from "./secrets/data-dir-secret.ts";
+import { type AgentChannel, noAgentChannel } from "./updates/agent-channel.ts";
+import { createUpdateHooks } from "./updates/hooks.ts";
+import { getInstanceDetail } from "./updates/instance-detail.ts";
+import { requestRollback, requestUpdate, setPin } from "./updates/operations.ts";
+import { RegistryClient } from "./updates/registry.ts";
+import { advanceRollouts, createRollout, getRollout, listRollouts, setRolloutStatus } from "./updates/rollouts.ts";
+import { runOperation } from "./updates/run-operation.ts";
+import { latestVersions, refreshVersions, releaseNotes } from "./updates/versions.ts";
 import { LocalKeyProvider } from "./vault/local-key-provider.ts";
 import { countByKeyVersion, rotateKeys } from "./vault/rotate-keys.ts";
 
@@ -52,6 +59,8 @@ export type { Logger } from "./logger.ts";
 export type { MailMessage } from "./mail/mailer.ts";
 export type { JobName, JobPayloads } from "./queue/jobs.ts";
 export type { Job } from "./queue/queue.ts";
+export { type AgentChannel, AgentCommandError } from "./updates/agent-channel.ts";
+export type { OperationFinished, OperationRequested } from "./updates/hooks.ts";
 export { describeIssues } from "./validate.ts";
 export { MasterKeyError } from "./vault/local-key-provider.ts";
 
@@ -85,6 +94,10 @@ export interface CoreOptions {
   renderUserData?: (input: UserDataInput) => string;
   /** Base of the provisioning backoff in seconds (tests shorten it). */
   backoffBaseSec?: number;
+  /** The agents' command channel (the process holding their WebSockets); absent → none here. */
+  agentChannel?: AgentChannel;
+  /** Seconds a gateway gets to become healthy after an update or a restore (tests shorten it). */
+  updateHealthTimeoutSec?: number;
   log: Logger;
 }
 
@@ -161,6 +174,15 @@ export async function createCore(o: CoreOptions) {
               throw new AppError("UNAVAILABLE", "Cloud deploys are not configured on this server.");
             }),
     };
+    const updateHooks = createUpdateHooks(o.log);
+    const registry = new RegistryClient(o.userData?.mirrors?.npmRegistry);
+    const operationDeps = { db, queue, hooks: updateHooks };
+    const runDeps = {
+      ...operationDeps,
+      agents: o.agentChannel ?? noAgentChannel,
+      log: o.log,
+      healthTimeoutSec: o.updateHealthTimeoutSec,
+    };
     const auth = createAuth({ db, queue, log: o.log, baseURL: o.baseURL, secret, rateLimitScale: o.rateLimitScale ?? 1 });
 
     return {
@@ -181,10 +203,29 @@ export async function createCore(o: CoreOptions) {
       },
       instances: {
         list: (actor: Actor) => listInstances(db, actor),
-        get: (actor: Actor, id: string) => getInstance(db, actor, id),
+        get: (actor: Actor, id: string) => getInstanceDetail(db, actor, id),
         create: (actor: Actor, input: unknown) => createInstance(instanceDeps, actor, input),
         delete: (actor: Actor, id: string) => requestDelete(instanceDeps, actor, id),
         retry: (actor: Actor, id: string) => retryInstance(instanceDeps, actor, id),
+      },
+      updates: {
+        versions: () => latestVersions(db),
+        refreshVersions: () => refreshVersions({ db, log: o.log, registry }),
+        releaseNotes: (version: string) => releaseNotes({ db, log: o.log, registry }, version),
+        update: (actor: Actor, id: string, input: { version?: string | undefined }) => requestUpdate(operationDeps, actor, id, input),
+        rollback: (actor: Actor, id: string) => requestRollback(operationDeps, actor, id),
+        pin: (actor: Actor, id: string, version: string | null) => setPin(db, actor, id, version),
+        run: (operationId: string, worker: string) => runOperation(runDeps, operationId, worker),
+        /** AUDIT and ALERTS attach here (see updates/hooks.ts). */
+        hooks: { onRequested: updateHooks.onRequested, onFinished: updateHooks.onFinished },
+      },
+      rollouts: {
+        list: (actor: Actor) => listRollouts(db, actor),
+        get: (actor: Actor, id: string) => getRollout(db, actor, id),
+        create: (actor: Actor, input: unknown) => createRollout(operationDeps, actor, input),
+        pause: (actor: Actor, id: string) => setRolloutStatus(operationDeps, actor, id, "pause"),
+        resume: (actor: Actor, id: string) => setRolloutStatus(operationDeps, actor, id, "resume"),
+        advance: () => advanceRollouts({ ...operationDeps, log: o.log }),
       },
       provisioning: {
         run: (instanceId: string, worker: string) => runProvisioning(instanceDeps, instanceId, worker),

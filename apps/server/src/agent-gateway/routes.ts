@@ -49,6 +49,7 @@ export function mountAgentGateway(app: Hono<AppEnv>, core: Core, connections: Ag
           try {
             if (frame.type === "heartbeat") await core.agents.heartbeat(instanceId, frame);
             else if (frame.type === "event") await core.agents.event(instanceId, frame);
+            else if (frame.type === "result") connections.settle(instanceId, frame);
           } catch (err) {
             if (err instanceof AppError && err.code === "UNAUTHENTICATED") ws.close(CLOSE_REVOKED, "credential revoked");
             else log.error({ err }, "agent frame failed");

@@ -4,12 +4,26 @@ import type { Core } from "@clawcloud/core";
 import * as emailSend from "./email-send.ts";
 import * as instanceDelete from "./instance-delete.ts";
 import * as instanceProvision from "./instance-provision.ts";
+import * as instanceRollback from "./instance-rollback.ts";
+import * as instanceUpdate from "./instance-update.ts";
 import * as instancesCheckHeartbeats from "./instances-check-heartbeats.ts";
 import * as instancesSweep from "./instances-sweep.ts";
+import * as openclawVersions from "./openclaw-versions.ts";
+import * as rolloutsAdvance from "./rollouts-advance.ts";
 
 export async function registerJobs(core: Core): Promise<void> {
   // Names this worker in instance leases, so a lease held by a crashed process is recognisable.
   const worker = `${hostname()}:${process.pid}`;
-  for (const job of [emailSend, instanceProvision, instanceDelete, instancesSweep, instancesCheckHeartbeats])
+  for (const job of [
+    emailSend,
+    instanceProvision,
+    instanceDelete,
+    instancesSweep,
+    instancesCheckHeartbeats,
+    instanceUpdate,
+    instanceRollback,
+    openclawVersions,
+    rolloutsAdvance,
+  ])
     await job.register(core, worker);
 }

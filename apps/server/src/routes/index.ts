@@ -12,11 +12,21 @@ import * as createInstance from "./instances/create.ts";
 import * as deleteInstance from "./instances/delete.ts";
 import * as getInstance from "./instances/get.ts";
 import * as listInstances from "./instances/list.ts";
+import * as pinInstance from "./instances/pin.ts";
 import * as retryInstance from "./instances/retry.ts";
+import * as rollbackInstance from "./instances/rollback.ts";
 import * as instanceStream from "./instances/stream.ts";
+import * as updateInstance from "./instances/update.ts";
 import * as getMe from "./me/get.ts";
 import * as updateMe from "./me/update.ts";
+import * as releaseNotes from "./openclaw/release-notes.ts";
+import * as openclawVersions from "./openclaw/versions.ts";
 import * as listProviders from "./providers/list.ts";
+import * as createRollout from "./rollouts/create.ts";
+import * as getRollout from "./rollouts/get.ts";
+import * as listRollouts from "./rollouts/list.ts";
+import * as pauseRollout from "./rollouts/pause.ts";
+import * as resumeRollout from "./rollouts/resume.ts";
 
 export function registerV1Routes(api: Api, core: Core): void {
   for (const op of [
@@ -36,6 +46,16 @@ export function registerV1Routes(api: Api, core: Core): void {
     verifyCredential,
     credentialRegions,
     credentialSizes,
+    updateInstance,
+    rollbackInstance,
+    pinInstance,
+    openclawVersions,
+    releaseNotes,
+    listRollouts,
+    createRollout,
+    getRollout,
+    pauseRollout,
+    resumeRollout,
   ]) {
     op.register(api, core);
   }

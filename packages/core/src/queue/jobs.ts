@@ -12,6 +12,14 @@ export interface JobPayloads {
   "instances.sweep": Record<string, never>;
   /** Marks instances whose agent stopped heartbeating as unreachable (every minute). */
   "instances.check-heartbeats": Record<string, never>;
+  /** Runs one OpenClaw update of one instance, step by step (updates/run-operation.ts). */
+  "instance.update": { operationId: string };
+  /** Runs one rollback of one instance to its previous version and backup. */
+  "instance.rollback": { operationId: string };
+  /** Reads OpenClaw's release channels from the npm registry (every 15 minutes). */
+  "openclaw.versions": Record<string, never>;
+  /** Moves fleet rollouts forward: starts a ring's updates, halts on failures, bakes (every minute). */
+  "rollouts.advance": Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -30,10 +38,18 @@ export const jobPolicies: Record<JobName, JobPolicy> = {
   "instance.delete": { retryLimit: 20, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
   "instances.sweep": { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 900 },
   "instances.check-heartbeats": { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 60 },
+  // A step's agent command may run for 30 minutes (OpenClaw's updater); a crashed worker's job
+  // comes back after that and resumes at the persisted step.
+  "instance.update": { retryLimit: 20, retryDelay: 15, retryBackoff: true, expireInSeconds: 3600 },
+  "instance.rollback": { retryLimit: 20, retryDelay: 15, retryBackoff: true, expireInSeconds: 3600 },
+  "openclaw.versions": { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 600 },
+  "rollouts.advance": { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 120 },
 };
 
 /** Jobs that run on a schedule (cron, UTC), started by the workers. */
 export const schedules: Partial<Record<JobName, string>> = {
   "instances.sweep": "*/10 * * * *",
   "instances.check-heartbeats": "* * * * *",
+  "openclaw.versions": "*/15 * * * *",
+  "rollouts.advance": "* * * * *",
 };
