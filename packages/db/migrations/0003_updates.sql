@@ -53,6 +53,7 @@ CREATE TABLE "rollouts" (
 	"current_ring" integer DEFAULT 0 NOT NULL,
 	"bake_seconds" integer NOT NULL,
 	"failure_threshold" real NOT NULL,
+	"failures_accepted" integer DEFAULT 0 NOT NULL,
 	"ring_finished_at" timestamp with time zone,
 	"message" text,
 	"created_by" text NOT NULL,

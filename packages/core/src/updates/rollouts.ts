@@ -49,10 +49,22 @@ export async function setRolloutStatus(deps: OperationDeps, actor: Actor, id: st
   const allowed = action === "pause" ? ["running"] : ["paused", "halted"];
   if (!allowed.includes(r.status))
     throw new AppError("CONFLICT", `A ${r.status} rollout cannot be ${action === "pause" ? "paused" : "resumed"}.`);
+  // Resuming a halted rollout accepts the failures seen so far in its ring (someone looked at them).
+  const accepted =
+    r.status === "halted"
+      ? (await ringStats(deps.db, id))
+          .filter((s) => s.ring === r.currentRing && (s.status === "failed" || s.status === "rolled_back"))
+          .reduce((a, s) => a + s.n, 0)
+      : r.failuresAccepted;
   await deps.db.transaction(async (tx) => {
     await tx
       .update(schema.rollouts)
-      .set({ status: action === "pause" ? "paused" : "running", updatedAt: new Date(), ...(action === "resume" ? { message: null } : {}) })
+      .set({
+        status: action === "pause" ? "paused" : "running",
+        updatedAt: new Date(),
+        failuresAccepted: accepted,
+        ...(action === "resume" ? { message: null } : {}),
+      })
       .where(eq(schema.rollouts.id, id));
     if (action === "resume") await deps.queue.enqueue(tx, "rollouts.advance", {}, { singletonKey: `advance:${id}` });
   });
@@ -135,7 +147,7 @@ async function advanceOne(deps: OperationDeps & { log: Logger }, r: RolloutRow, 
   const stats = (await ringStats(db, r.id)).filter((s) => s.ring === r.currentRing);
   const total = stats.reduce((a, s) => a + s.n, 0);
   const bad = stats.filter((s) => s.status === "failed" || s.status === "rolled_back").reduce((a, s) => a + s.n, 0);
-  if (total > 0 && bad / total > r.failureThreshold) {
+  if (total > 0 && (bad - r.failuresAccepted) / total > r.failureThreshold) {
     const message = `Halted: ${bad} of ${total} updates in ring ${r.currentRing + 1} (${r.rings[r.currentRing]} %) failed or rolled back, above the ${Math.round(r.failureThreshold * 100)} % threshold.`;
     await set({ status: "halted", message });
     deps.log.warn({ rolloutId: r.id, ring: r.currentRing, bad, total }, "rollout halted");
@@ -163,7 +175,7 @@ async function advanceOne(deps: OperationDeps & { log: Logger }, r: RolloutRow, 
 async function moveOn(r: RolloutRow, set: (v: Partial<RolloutRow>) => Promise<unknown>): Promise<void> {
   if (r.currentRing >= r.rings.length - 1)
     await set({ status: "completed", message: `Every eligible instance was offered ${r.targetVersion}.` });
-  else await set({ currentRing: r.currentRing + 1, ringFinishedAt: null, message: null });
+  else await set({ currentRing: r.currentRing + 1, ringFinishedAt: null, failuresAccepted: 0, message: null });
 }
 
 /** Picks this ring's share of the eligible instances and starts their updates. */

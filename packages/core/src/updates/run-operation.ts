@@ -177,6 +177,8 @@ async function finish(deps: RunOperationDeps, op: Op, outcome: Extract<Outcome, 
       outcome.finish === "succeeded" ? "ok" : "failed",
       (summary[outcome.finish] as string).slice(0, 1000),
     );
+    // A rollout's ring may be complete now (or over its failure threshold): look at once.
+    if (op.rolloutId) await deps.queue.enqueue(tx, "rollouts.advance", {}, { singletonKey: `advance:${op.rolloutId}` });
     return tx.select({ workspaceId: schema.instances.workspaceId }).from(schema.instances).where(eq(schema.instances.id, op.instanceId));
   });
   deps.log.info(

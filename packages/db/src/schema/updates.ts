@@ -81,6 +81,8 @@ export const rollouts = pgTable(
     bakeSeconds: integer("bake_seconds").notNull(),
     /** Failures + rollbacks over updates in a ring above this fraction halt the rollout. */
     failureThreshold: real("failure_threshold").notNull(),
+    /** Failures of the current ring that staff accepted by resuming a halted rollout. */
+    failuresAccepted: integer("failures_accepted").notNull().default(0),
     /** When the current ring's updates all finished (the bake starts). */
     ringFinishedAt: timestamp("ring_finished_at", { withTimezone: true }),
     message: text("message"),
