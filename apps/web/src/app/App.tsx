@@ -18,6 +18,7 @@ const CloudAccountsPage = lazy(() => import("../features/cloud-accounts/CloudAcc
 const AddCloudAccountPage = lazy(() => import("../features/cloud-accounts/AddCloudAccountPage"));
 const CloudAccountPage = lazy(() => import("../features/cloud-accounts/CloudAccountPage"));
 const SettingsPage = lazy(() => import("../features/settings/SettingsPage"));
+const RolloutsPage = lazy(() => import("../features/updates/RolloutsPage"));
 const NotFoundPage = lazy(() => import("./NotFoundPage"));
 
 function AppRoutes() {
@@ -32,6 +33,7 @@ function AppRoutes() {
           <Route path="/cloud-accounts/new" component={AddCloudAccountPage} />
           <Route path="/cloud-accounts/:id" component={CloudAccountPage} />
           <Route path="/settings" component={SettingsPage} />
+          <Route path="/admin/rollouts" component={RolloutsPage} />
           <Route component={NotFoundPage} />
         </Switch>
       </AppShell>
