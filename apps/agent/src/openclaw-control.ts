@@ -69,6 +69,8 @@ export function createOpenclawControl(config: AgentConfig): OpenclawControl {
       PATH: [config.npmCli ? join(config.stateDir, "bin") : "", join(prefix, "bin"), nodeDir, "/usr/local/bin", "/usr/bin", "/bin"]
         .filter(Boolean)
         .join(":"),
+      // The updater's npm installs globally: into this install's prefix, not npm's default.
+      npm_config_prefix: prefix,
       OPENCLAW_SERVICE_REPAIR_POLICY: "external",
       OPENCLAW_NO_AUTO_UPDATE: "1",
     };
