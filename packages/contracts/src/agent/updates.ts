@@ -9,7 +9,6 @@ export const AGENT_COMMANDS = {
   update: "openclaw.update",
   restore: "openclaw.restore",
   health: "openclaw.health",
-  agentUpdate: "agent.update",
 } as const;
 
 /** `openclaw backup create --verify`; the agent keeps the newest `keep` archives. */
