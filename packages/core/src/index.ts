@@ -211,6 +211,11 @@ export async function createCore(o: CoreOptions) {
       updates: {
         versions: () => latestVersions(db),
         refreshVersions: () => refreshVersions({ db, log: o.log, registry }),
+        /** At a worker's start: a server that never asked the registry asks now, not in 15 minutes. */
+        refreshIfNeverFetched: async () => {
+          if ((await latestVersions(db)).fetchedAt !== null) return;
+          await queue.enqueue(db, "openclaw.versions", {}, { singletonKey: "openclaw.versions:first" });
+        },
         releaseNotes: (version: string) => releaseNotes({ db, log: o.log, registry }, version),
         update: (actor: Actor, id: string, input: { version?: string | undefined }) => requestUpdate(operationDeps, actor, id, input),
         rollback: (actor: Actor, id: string) => requestRollback(operationDeps, actor, id),
