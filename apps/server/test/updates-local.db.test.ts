@@ -6,7 +6,8 @@
 // real updater then fails to stage the package and leaves 2026.9.5 installed, and the health check
 // finds 2026.9.5 serving again: the operation ends `rolled_back` with the updater's reason.
 // The 2026.9.5 → 2026.9.6 success and the backup-restore rollback after it (OpenClaw refuses the
-// downgrade after its schema migration) take ~10 minutes on 2 vCPUs: set CLAWCLOUD_TEST_REAL_UPDATE=1.
+// downgrade after its schema migration) take ~15 minutes on 2 busy vCPUs (measured: updater 628 s,
+// health 78 s, restore 149 s, health 43 s): set CLAWCLOUD_TEST_REAL_UPDATE=1.
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -48,9 +49,10 @@ beforeAll(async () => {
   id = ((await res.json()) as { id: string }).id;
   await waitFor((i) => i.state === "ready" && i.runningOpenclawVersion === "2026.9.5", 480_000);
 }, 600_000);
+// Stopping removes two OpenClaw installs and their npm cache (over a GB): minutes on a busy disk.
 afterAll(async () => {
   await t?.stop();
-});
+}, 600_000);
 
 describe.runIf(real)("updating real OpenClaw on this machine", () => {
   it("takes a real verified backup, and rolls back by itself when the update fails", { timeout: 900_000 }, async () => {
