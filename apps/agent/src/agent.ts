@@ -3,7 +3,7 @@
 // run it in-process.
 import { mkdir } from "node:fs/promises";
 import { tailBootstrapProgress } from "./bootstrap-progress.ts";
-import { builtinCommands, type Command, createDispatcher } from "./commands/index.ts";
+import { builtinCommands, type Command, createDispatcher, openclawCommands } from "./commands/index.ts";
 import { type AgentConfig, removeRegistrationToken } from "./config.ts";
 import { AgentConnection } from "./connection.ts";
 import { hasRevokedCredential, markCredentialRevoked, readCredential, writeCredential } from "./credential-store.ts";
@@ -25,7 +25,7 @@ export interface RunningAgent {
 
 export function startAgent(config: AgentConfig, log: Logger, opts: { commands?: readonly Command[] } = {}): RunningAgent {
   const controller = new AbortController();
-  const done = runAgent(config, log, controller.signal, opts.commands ?? builtinCommands).catch((err: unknown) => {
+  const done = runAgent(config, log, controller.signal, opts.commands).catch((err: unknown) => {
     log.error("agent_failed", { error: err instanceof Error ? err.message : String(err) });
     return EXIT_FAILURE;
   });
@@ -38,7 +38,7 @@ export function startAgent(config: AgentConfig, log: Logger, opts: { commands?: 
   };
 }
 
-async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, commands: readonly Command[]): Promise<number> {
+async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, custom?: readonly Command[]): Promise<number> {
   log.addSecret(config.registrationToken);
   log.addSecret(config.gatewayToken);
   log.info("agent_start", {
@@ -98,6 +98,8 @@ async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, c
   }
   log.addSecret(stored.credential);
 
+  const installed = createOpenclawVersionReader(config.openclawBin);
+  const commands = custom ?? [...builtinCommands, ...openclawCommands(config, installed)];
   let connection: AgentConnection | undefined;
   const relay = new Relay({
     gatewayUrl: config.gatewayUrl,
@@ -117,7 +119,7 @@ async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, c
       stateDir: config.stateDir,
       gatewayUrl: config.gatewayUrl,
       gatewayTimeoutMs: config.tuning.gatewayTimeoutMs,
-      openclaw: createOpenclawVersionReader(config.openclawBin),
+      openclaw: installed,
     }),
   });
   connection.sendEvent("agent-start", "ok", `agent ${AGENT_VERSION}`);

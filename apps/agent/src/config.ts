@@ -38,10 +38,18 @@ const configObjectSchema = z.object({
   gatewayToken: z.string().min(1).optional(),
   /** Path of the `openclaw` executable, to report the installed version and run its CLI. */
   openclawBin: absolutePath.optional(),
-  /** OpenClaw's HOME (its state is in <home>/.openclaw). */
+  /** OpenClaw's HOME (its state is `<home>/.openclaw`), for backups, updates and restores. */
   openclawHome: absolutePath.optional(),
-  /** Who runs OpenClaw: `systemd` → the CLI runs as the `openclaw` user through sudo. */
-  supervisor: z.enum(["systemd", "external"]).optional(),
+  /** Who runs the gateway: `systemd` (servers: sudo systemctl, CLI as the openclaw user) or
+   * `external` (the local provider's supervisor: a hold file and the gateway's pid file). */
+  supervisor: z.enum(["systemd", "external"]).default("systemd"),
+  /** external: the supervisor does not restart the gateway while this file exists. */
+  gatewayHoldFile: absolutePath.optional(),
+  gatewayPidFile: absolutePath.optional(),
+  /** npm's CLI script (npm-cli.js) run by this Node, for reinstalling an exact OpenClaw version. */
+  npmCli: absolutePath.optional(),
+  /** Where verified backups are kept (the newest 3). Default `<stateDir>/backups`. */
+  backupDir: absolutePath.optional(),
   /** Overrides the interval the server asks for (debugging and tests); fractions allowed. */
   heartbeatIntervalSec: z.number().positive().optional(),
   /** JSON lines `{name,status,message?}` that the bootstrap appends; forwarded as events. */
@@ -92,7 +100,7 @@ export async function loadConfig(path: string): Promise<{ config: AgentConfig; u
 /**
  * The bootstrap (packages/bootstrap) writes `gateway: {url, token}` and `openclaw: {bin, home,
  * version, supervisor}`; read that shape as the flat keys (which win when both are present).
- * `openclaw.version` is not used.
+ * `openclaw.version` is not used (the installed package says which version runs).
  */
 function flattenNested(raw: unknown): unknown {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return raw;

@@ -36,6 +36,9 @@ export async function startServer(
   // Where agents of instances on this machine dial: this server's own address, once it listens
   // (a worker-only process has none: its public URL).
   let localUrl: string | undefined = config.role === "worker" ? config.publicUrl : undefined;
+  // The agents' sockets live in api processes. Jobs send commands through them: in the same
+  // process (role `all`), or, on PostgreSQL, through the replica that holds the socket.
+  const agents = new AgentConnections();
   const core = await createCore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -57,23 +60,32 @@ export async function startServer(
       mirrors: config.mirrors,
     },
     local: { serverUrl: () => localUrl, agentBundlePath: AGENT_BUNDLE_PATH },
+    // Every role: a worker-only process reaches agents through the replica that holds their socket.
+    agentChannel: agents,
     log,
   });
   if (core.mailerKind === "log") log.info({}, "No SMTP_URL set: e-mail links are printed to this log, marked 📧 E-MAIL.");
   if (worker) await registerJobs(core);
 
-  if (config.role === "worker") {
-    await core.provisioning.resumeLocal();
-    log.info({ role: config.role, database: core.databaseKind }, "worker started");
-    return { url: undefined, app: undefined, core, stop: () => core.close() };
-  }
-
-  const webRoot = opts.webRoot === null ? undefined : (opts.webRoot ?? defaultWebRoot);
-  const agents = new AgentConnections({
+  await agents.start({
     bus: core.bus,
     presence: { connectedHere: core.agents.connectedHere, leftHere: core.agents.leftHere, replicaOf: core.agents.replicaOf },
   });
-  await agents.start();
+  if (config.role === "worker") {
+    await core.provisioning.resumeLocal();
+    log.info({ role: config.role, database: core.databaseKind }, "worker started");
+    return {
+      url: undefined,
+      app: undefined,
+      core,
+      async stop() {
+        await agents.closeAll();
+        await core.close();
+      },
+    };
+  }
+
+  const webRoot = opts.webRoot === null ? undefined : (opts.webRoot ?? defaultWebRoot);
   const keepalive = new Keepalive();
   const app = createApp({
     core,

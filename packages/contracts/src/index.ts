@@ -1,3 +1,4 @@
+export * from "./agent/updates.ts";
 export * from "./agent/v1.ts";
 export * from "./api/api-tokens.ts";
 export * from "./api/audit.ts";
@@ -9,6 +10,7 @@ export * from "./api/instances.ts";
 export * from "./api/me.ts";
 export * from "./api/model.ts";
 export * from "./api/monitoring.ts";
+export * from "./api/updates.ts";
 export * from "./chat/relay.ts";
 export * from "./chat/sealed-box.ts";
 export * from "./chat/v1.ts";

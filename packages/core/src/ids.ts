@@ -20,6 +20,8 @@ export const idPrefixes = {
   audit: "aud",
   incident: "inc",
   alert: "alr",
+  operation: "opn",
+  rollout: "rol",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

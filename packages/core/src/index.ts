@@ -26,7 +26,6 @@ import { listCredentials } from "./credentials/list-credentials.ts";
 import { verifyCredential } from "./credentials/verify-credential.ts";
 import { createInstance } from "./instances/create-instance.ts";
 import { requestDelete } from "./instances/delete-instance.ts";
-import { getInstance } from "./instances/get-instance.ts";
 import { listInstances } from "./instances/list-instances.ts";
 import { createLocalRuntime, type LocalOptions } from "./instances/local/local-runtime.ts";
 import { resumeLocal } from "./instances/local/resume-local.ts";
@@ -53,6 +52,14 @@ import type { JobName } from "./queue/jobs.ts";
 import { type Job, startQueue } from "./queue/queue.ts";
 import { loadOrCreateSecret } from "./secrets/data-dir-secret.ts";
 import { requestLimits } from "./security/request-limit.ts";
+import { type AgentChannel, noAgentChannel } from "./updates/agent-channel.ts";
+import { createUpdateHooks } from "./updates/hooks.ts";
+import { getInstanceDetail } from "./updates/instance-detail.ts";
+import { requestRollback, requestUpdate, setPin } from "./updates/operations.ts";
+import { RegistryClient } from "./updates/registry.ts";
+import { advanceRollouts, createRollout, getRollout, listRollouts, setRolloutStatus } from "./updates/rollouts.ts";
+import { runOperation } from "./updates/run-operation.ts";
+import { latestVersions, refreshVersions, releaseNotes } from "./updates/versions.ts";
 import { LocalKeyProvider } from "./vault/local-key-provider.ts";
 import { countByKeyVersion, rotateKeys } from "./vault/rotate-keys.ts";
 
@@ -73,6 +80,8 @@ export type { Alert, AlertDelivery, AlertKind } from "./monitoring/alert-message
 export type { RaiseAlertInput } from "./monitoring/raise-alert.ts";
 export type { JobName, JobPayloads } from "./queue/jobs.ts";
 export type { Job } from "./queue/queue.ts";
+export { type AgentChannel, AgentCommandError } from "./updates/agent-channel.ts";
+export type { OperationFinished, OperationRequested } from "./updates/hooks.ts";
 export { describeIssues } from "./validate.ts";
 export { MasterKeyError } from "./vault/local-key-provider.ts";
 
@@ -108,6 +117,10 @@ export interface CoreOptions {
   renderUserData?: (input: UserDataInput) => string;
   /** Base of the provisioning backoff in seconds (tests shorten it). */
   backoffBaseSec?: number;
+  /** The agents' command channel (the process holding their WebSockets); absent → none here. */
+  agentChannel?: AgentChannel;
+  /** Seconds a gateway gets to become healthy after an update or a restore (tests shorten it). */
+  updateHealthTimeoutSec?: number;
   log: Logger;
 }
 
@@ -189,6 +202,28 @@ export async function createCore(o: CoreOptions) {
     const webhookPolicy = o.webhooks ?? { allowHttp: false, allowPrivate: false };
     const heartbeats = new HeartbeatBuffer({ db, queue, log: o.log });
     const alertDeps = { db, keys, mailer, webhookPolicy, baseURL: o.baseURL };
+    const updateHooks = createUpdateHooks(o.log);
+    const registry = new RegistryClient(o.userData?.mirrors?.npmRegistry);
+    const operationDeps = { db, queue, hooks: updateHooks };
+    // A failed update (or its backup) is an alert, once per operation, when the job is done for good.
+    updateHooks.onFinished(async (e) => {
+      if (e.status === "succeeded") return;
+      const what = e.kind === "update" ? `The update to OpenClaw ${e.toVersion}` : `The rollback to OpenClaw ${e.toVersion}`;
+      const outcome = e.status === "rolled_back" ? `failed and was rolled back to ${e.fromVersion}` : "failed";
+      await db.transaction((tx) =>
+        raiseAlert(tx, queue, {
+          instanceId: e.instanceId,
+          kind: e.failedStep === "backup" ? "backup_failed" : "update_failed",
+          reason: `${what} ${outcome}${e.failedStep ? ` at the ${e.failedStep} step` : ""}${e.message ? `: ${e.message}` : "."}`,
+        }),
+      );
+    });
+    const runDeps = {
+      ...operationDeps,
+      agents: o.agentChannel ?? noAgentChannel,
+      log: o.log,
+      healthTimeoutSec: o.updateHealthTimeoutSec,
+    };
     const auth = createAuth({ db, queue, log: o.log, baseURL: o.baseURL, secret, rateLimitScale: o.rateLimitScale ?? 1 });
 
     return {
@@ -217,10 +252,34 @@ export async function createCore(o: CoreOptions) {
         list: (actor: Actor) => listInstances(db, actor),
         recordModel: (actor: Actor, id: string, model: { model: string; api: string; host: string | null }) =>
           recordModel(db, actor, id, model),
-        get: (actor: Actor, id: string) => getInstance(db, actor, id),
+        get: (actor: Actor, id: string) => getInstanceDetail(db, actor, id),
         create: (actor: Actor, input: unknown) => createInstance(instanceDeps, actor, input),
         delete: (actor: Actor, id: string) => requestDelete(instanceDeps, actor, id),
         retry: (actor: Actor, id: string) => retryInstance(instanceDeps, actor, id),
+      },
+      updates: {
+        versions: () => latestVersions(db),
+        refreshVersions: () => refreshVersions({ db, log: o.log, registry }),
+        /** At a worker's start: a server that never asked the registry asks now, not in 15 minutes. */
+        refreshIfNeverFetched: async () => {
+          if ((await latestVersions(db)).fetchedAt !== null) return;
+          await queue.enqueue(db, "openclaw.versions", {}, { singletonKey: "openclaw.versions:first" });
+        },
+        releaseNotes: (version: string) => releaseNotes({ db, log: o.log, registry }, version),
+        update: (actor: Actor, id: string, input: { version?: string | undefined }) => requestUpdate(operationDeps, actor, id, input),
+        rollback: (actor: Actor, id: string) => requestRollback(operationDeps, actor, id),
+        pin: (actor: Actor, id: string, version: string | null) => setPin(db, actor, id, version),
+        run: (operationId: string, worker: string) => runOperation(runDeps, operationId, worker),
+        /** AUDIT and ALERTS attach here (see updates/hooks.ts). */
+        hooks: { onRequested: updateHooks.onRequested, onFinished: updateHooks.onFinished },
+      },
+      rollouts: {
+        list: (actor: Actor) => listRollouts(db, actor),
+        get: (actor: Actor, id: string) => getRollout(db, actor, id),
+        create: (actor: Actor, input: unknown) => createRollout(operationDeps, actor, input),
+        pause: (actor: Actor, id: string) => setRolloutStatus(operationDeps, actor, id, "pause"),
+        resume: (actor: Actor, id: string) => setRolloutStatus(operationDeps, actor, id, "resume"),
+        advance: () => advanceRollouts({ ...operationDeps, log: o.log }),
       },
       provisioning: {
         run: (instanceId: string, worker: string) => runProvisioning(instanceDeps, instanceId, worker),

@@ -113,9 +113,16 @@ describe("the local driver", () => {
       "done ok",
     ]);
     expect(steps[3]?.message).toBe("openclaw 2026.9.6");
-    // The agent dials this server and does not forward the progress file again.
+    // The agent dials this server and does not forward the progress file again; it learns how
+    // to hold the gateway down around an update (the supervisor's hold file) and where npm is.
     const config = JSON.parse(readFileSync(join(dir, "agent", "config.json"), "utf8"));
-    expect(config).toEqual({ instanceId: "x", serverUrl: "http://127.0.0.1:4321" });
+    expect(config).toEqual({
+      instanceId: "x",
+      serverUrl: "http://127.0.0.1:4321",
+      gatewayPidFile: join(dir, "run", "gateway.pid"),
+      gatewayHoldFile: join(dir, "run", "gateway.hold"),
+      npmCli: expect.stringMatching(/npm-cli\.js$/),
+    });
     // Only the environment the layout gives: nothing of this process's.
     const env = JSON.parse(readFileSync(join(dir, "agent.env"), "utf8"));
     expect(Object.keys(env).filter((k) => k !== "HOME" && k !== "PATH" && k !== "_" && !k.startsWith("NODE_"))).toEqual([]);

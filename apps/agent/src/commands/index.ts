@@ -2,14 +2,32 @@
 // names, bad arguments and failures become `ok:false` results with a code; a command id seen
 // again (the server retrying after a reconnect) gets the same result instead of a second run.
 import { agentFrameSchema } from "@clawcloud/contracts";
+import type { AgentConfig } from "../config.ts";
+import { createOpenclawControl, type OpenclawControl } from "../openclaw-control.ts";
+import type { OpenclawVersionReader } from "../openclaw-version.ts";
 import type { AgentContext, Command, CommandContext } from "./command.ts";
 import { CommandError } from "./command.ts";
 import { modelSetCommand } from "./model-set.ts";
+import { backupCommand } from "./openclaw-backup.ts";
+import { healthCommand } from "./openclaw-health.ts";
+import { restoreCommand } from "./openclaw-restore.ts";
+import { updateCommand } from "./openclaw-update.ts";
 import { pingCommand } from "./ping.ts";
 
 export { type AgentContext, type Command, type CommandContext, CommandError, defineCommand } from "./command.ts";
 
 export const builtinCommands: readonly Command[] = [pingCommand, modelSetCommand];
+
+/** The update commands (backup, update, restore, health) for this agent's OpenClaw install. */
+export function openclawCommands(config: AgentConfig, installed: OpenclawVersionReader): Command[] {
+  // Built on first use: an agent without an OpenClaw install still runs (its commands fail clearly).
+  let control: OpenclawControl | undefined;
+  const get = () => {
+    control ??= createOpenclawControl(config);
+    return control;
+  };
+  return [backupCommand(get), updateCommand(get, installed), restoreCommand(get, installed), healthCommand(config.gatewayUrl)];
+}
 
 export interface ResultFrame {
   type: "result";

@@ -4,7 +4,7 @@
 // and every waiting command fails.
 import { randomUUID } from "node:crypto";
 import { decodeRelayFrame, encodeRelayFrame, type RelayHead, RelayOp, type RelayOpCode, type RelayOpen } from "@clawcloud/contracts";
-import { AppError } from "@clawcloud/core";
+import { AgentCommandError } from "@clawcloud/core";
 import type { WebSocket } from "ws";
 
 export interface ChannelSink {
@@ -23,7 +23,8 @@ export interface Link {
   pause(channel: number): void;
   resume(channel: number): void;
   close(channel: number): void;
-  call(name: string, args: Record<string, unknown>, timeoutMs: number): Promise<unknown>;
+  /** `id`: a stable command id makes a resent command idempotent (the agent answers a known id from memory). */
+  call(name: string, args: Record<string, unknown>, timeoutMs: number, id?: string): Promise<unknown>;
 }
 
 interface PendingCall {
@@ -108,13 +109,12 @@ export class AgentLink implements Link {
   }
 
   /** Sends a command and waits for its result frame. */
-  call(name: string, args: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
-    if (this.#disposed) return Promise.reject(new AppError("AGENT_OFFLINE", "The instance's agent is not connected."));
-    const id = randomUUID();
+  call(name: string, args: Record<string, unknown>, timeoutMs: number, id: string = randomUUID()): Promise<unknown> {
+    if (this.#disposed) return Promise.reject(new AgentCommandError("AGENT_OFFLINE", "The instance's agent is not connected."));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#calls.delete(id);
-        reject(new AppError("AGENT_TIMEOUT", "The instance's agent did not answer in time. Try again in a moment."));
+        reject(new AgentCommandError("TIMEOUT", `The instance's agent did not answer "${name}" within ${Math.round(timeoutMs / 1000)} s.`));
       }, timeoutMs);
       this.#calls.set(id, { resolve, reject, timer });
       this.socket.send(JSON.stringify({ type: "command", id, name, args }));
@@ -139,22 +139,12 @@ export class AgentLink implements Link {
     this.#channels.clear();
     for (const call of this.#calls.values()) {
       clearTimeout(call.timer);
-      call.reject(new AppError("AGENT_OFFLINE", "The instance's agent disconnected before it answered."));
+      call.reject(new AgentCommandError("AGENT_OFFLINE", "The instance's agent disconnected before it answered."));
     }
     this.#calls.clear();
   }
 
   #write(op: RelayOpCode, channel: number, payload?: Uint8Array | string): void {
     if (!this.#disposed) this.socket.send(encodeRelayFrame(op, channel, payload), { binary: true });
-  }
-}
-
-/** A command the agent ran and reported as failed, with the agent's code and message. */
-export class AgentCommandError extends Error {
-  override name = "AgentCommandError";
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
   }
 }

@@ -3,7 +3,7 @@
 // found by the instance's recorded replica. A newer connection from the same agent replaces the
 // older one (closed with 4409). Watchers (browser chat sockets) hear at once when an instance's
 // agent comes or goes, here or on another replica.
-import { AppError, type Bus } from "@clawcloud/core";
+import { type AgentChannel, AgentCommandError, type Bus } from "@clawcloud/core";
 import type { WebSocket } from "ws";
 import { PRESENCE_TOPIC, ReplicaRouter } from "../relay/replica-router.ts";
 import { AgentLink, type Link } from "./agent-link.ts";
@@ -21,24 +21,27 @@ export interface AgentPresence {
 }
 
 const OFFLINE = () =>
-  new AppError("AGENT_OFFLINE", "The instance's agent is not connected right now. It reconnects by itself; try again in a moment.");
+  new AgentCommandError(
+    "AGENT_OFFLINE",
+    "The instance's agent is not connected right now. It reconnects by itself; try again in a moment.",
+  );
 
-export class AgentConnections {
+export class AgentConnections implements AgentChannel {
   readonly #byInstance = new Map<string, AgentLink>();
   readonly #watchers = new Map<string, Set<LinkWatcher>>();
-  readonly #bus: Bus | undefined;
-  readonly #presence: AgentPresence | undefined;
-  readonly #router: ReplicaRouter | undefined;
+  #bus: Bus | undefined;
+  #presence: AgentPresence | undefined;
+  #router: ReplicaRouter | undefined;
   #unsubscribe: (() => Promise<void>) | undefined;
 
-  /** Without a shared bus and presence, only agents connected to this process are reachable. */
-  constructor(opts: { bus?: Bus; presence?: AgentPresence } = {}) {
+  /**
+   * Joins the other replicas (created before the core, which calls back into it; started after).
+   * Without a shared bus and presence, only agents connected to this process are reachable.
+   */
+  async start(opts: { bus?: Bus; presence?: AgentPresence } = {}): Promise<void> {
     this.#presence = opts.presence;
     this.#bus = opts.bus?.shared ? opts.bus : undefined;
     this.#router = this.#bus ? new ReplicaRouter(this.#bus, this) : undefined;
-  }
-
-  async start(): Promise<void> {
     if (!this.#bus || !this.#router) return;
     await this.#router.start();
     this.#unsubscribe = await this.#bus.subscribe(PRESENCE_TOPIC, (raw) => {
@@ -98,11 +101,18 @@ export class AgentConnections {
     };
   }
 
-  /** Runs a command on the instance's agent, wherever it is connected, and returns its data. */
-  async call(instanceId: string, name: string, args: Record<string, unknown>, timeoutMs = 60_000): Promise<unknown> {
+  /**
+   * Runs a command on the instance's agent, wherever it is connected, and returns its data. A
+   * command `id` reused by a retry is answered from the agent's memory instead of running twice.
+   */
+  async call(
+    instanceId: string,
+    command: { id?: string; name: string; args: Record<string, unknown> },
+    timeoutMs = 60_000,
+  ): Promise<unknown> {
     const link = await this.resolve(instanceId);
     if (!link) throw OFFLINE();
-    return link.call(name, args, timeoutMs);
+    return link.call(command.name, command.args, timeoutMs, command.id);
   }
 
   get size(): number {

@@ -5,9 +5,13 @@ import * as alertDeliver from "./alert-deliver.ts";
 import * as emailSend from "./email-send.ts";
 import * as instanceDelete from "./instance-delete.ts";
 import * as instanceProvision from "./instance-provision.ts";
+import * as instanceRollback from "./instance-rollback.ts";
+import * as instanceUpdate from "./instance-update.ts";
 import * as instancesCheckHeartbeats from "./instances-check-heartbeats.ts";
 import * as instancesSweep from "./instances-sweep.ts";
 import * as metricsRetention from "./metrics-retention.ts";
+import * as openclawVersions from "./openclaw-versions.ts";
+import * as rolloutsAdvance from "./rollouts-advance.ts";
 
 export async function registerJobs(core: Core): Promise<void> {
   // Names this worker in instance leases, so a lease held by a crashed process is recognisable.
@@ -20,6 +24,10 @@ export async function registerJobs(core: Core): Promise<void> {
     instancesCheckHeartbeats,
     alertDeliver,
     metricsRetention,
+    instanceUpdate,
+    instanceRollback,
+    openclawVersions,
+    rolloutsAdvance,
   ])
     await job.register(core, worker);
 }

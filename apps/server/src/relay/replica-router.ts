@@ -7,8 +7,8 @@
 // they commit — and so arrive — in order. Payloads stay opaque here as everywhere in the relay.
 import { randomUUID } from "node:crypto";
 import type { RelayHead, RelayOpen } from "@clawcloud/contracts";
-import { AppError, type Bus, replicaTopic } from "@clawcloud/core";
-import { AgentCommandError, type ChannelSink, type Link } from "../agent-gateway/agent-link.ts";
+import { AgentCommandError, type Bus, replicaTopic } from "@clawcloud/core";
+import type { ChannelSink, Link } from "../agent-gateway/agent-link.ts";
 
 type Msg =
   | { t: "open"; from: string; ch: number; inst: string; open: RelayOpen }
@@ -18,7 +18,7 @@ type Msg =
   | { t: "close"; from: string; ch: number }
   | { t: "rclose"; ch: number; reason: string }
   | { t: "pause" | "resume"; from: string; ch: number }
-  | { t: "call"; from: string; id: string; inst: string; name: string; args: Record<string, unknown>; timeoutMs: number }
+  | { t: "call"; from: string; id: string; cmd?: string; inst: string; name: string; args: Record<string, unknown>; timeoutMs: number }
   | { t: "result"; id: string; ok: boolean; data?: unknown; code?: string; message?: string };
 
 export const PRESENCE_TOPIC = "cc_agent_presence";
@@ -87,15 +87,22 @@ export class ReplicaRouter {
     this.#send(out.replica, { t, from: this.replicaId, ch });
   }
 
-  callRemote(replica: string, instanceId: string, name: string, args: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
+  callRemote(
+    replica: string,
+    instanceId: string,
+    name: string,
+    args: Record<string, unknown>,
+    timeoutMs: number,
+    cmd?: string,
+  ): Promise<unknown> {
     const id = randomUUID();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#calls.delete(id);
-        reject(new AppError("AGENT_TIMEOUT", "The instance's agent did not answer in time. Try again in a moment."));
+        reject(new AgentCommandError("TIMEOUT", `The instance's agent did not answer "${name}" in time.`));
       }, timeoutMs + 1_000);
       this.#calls.set(id, { resolve, reject, timer });
-      this.#send(replica, { t: "call", from: this.replicaId, id, inst: instanceId, name, args, timeoutMs });
+      this.#send(replica, { t: "call", from: this.replicaId, id, ...(cmd ? { cmd } : {}), inst: instanceId, name, args, timeoutMs });
     });
   }
 
@@ -154,8 +161,6 @@ export class ReplicaRouter {
         this.#calls.delete(m.id);
         clearTimeout(call.timer);
         if (m.ok) call.resolve(m.data);
-        else if (m.code === "AGENT_OFFLINE" || m.code === "AGENT_TIMEOUT")
-          call.reject(new AppError(m.code, m.message ?? "The instance's agent did not answer."));
         else call.reject(new AgentCommandError(m.code ?? "COMMAND_FAILED", m.message ?? "The agent could not do that."));
       }
     }
@@ -199,11 +204,11 @@ export class ReplicaRouter {
   async #callHere(m: Extract<Msg, { t: "call" }>): Promise<void> {
     const link = this.#local.get(m.inst);
     try {
-      if (!link) throw new AppError("AGENT_OFFLINE", "The instance's agent is not connected right now.");
-      const data = await link.call(m.name, m.args, m.timeoutMs);
+      if (!link) throw new AgentCommandError("AGENT_OFFLINE", "The instance's agent is not connected right now.");
+      const data = await link.call(m.name, m.args, m.timeoutMs, m.cmd);
       this.#send(m.from, { t: "result", id: m.id, ok: true, data });
     } catch (err) {
-      const code = err instanceof AppError || err instanceof AgentCommandError ? err.code : "COMMAND_FAILED";
+      const code = err instanceof AgentCommandError ? err.code : "COMMAND_FAILED";
       this.#send(m.from, { t: "result", id: m.id, ok: false, code, message: err instanceof Error ? err.message : "failed" });
     }
   }
@@ -259,7 +264,7 @@ class RemoteLink implements Link {
   close(channel: number): void {
     this.#router.signalRemote(channel, "close");
   }
-  call(name: string, args: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
-    return this.#router.callRemote(this.#replica, this.instanceId, name, args, timeoutMs);
+  call(name: string, args: Record<string, unknown>, timeoutMs: number, id?: string): Promise<unknown> {
+    return this.#router.callRemote(this.#replica, this.instanceId, name, args, timeoutMs, id);
   }
 }

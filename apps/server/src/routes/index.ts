@@ -21,14 +21,24 @@ import * as listInstances from "./instances/list.ts";
 import * as instanceMetrics from "./instances/metrics.ts";
 import * as openaiChatCompletions from "./instances/openai-chat-completions.ts";
 import * as openaiModels from "./instances/openai-models.ts";
+import * as pinInstance from "./instances/pin.ts";
 import * as retryInstance from "./instances/retry.ts";
+import * as rollbackInstance from "./instances/rollback.ts";
 import * as setModel from "./instances/set-model.ts";
 import * as instanceStream from "./instances/stream.ts";
+import * as updateInstance from "./instances/update.ts";
 import * as getMe from "./me/get.ts";
 import * as getAlerts from "./me/get-alerts.ts";
 import * as updateMe from "./me/update.ts";
 import * as updateAlerts from "./me/update-alerts.ts";
+import * as releaseNotes from "./openclaw/release-notes.ts";
+import * as openclawVersions from "./openclaw/versions.ts";
 import * as listProviders from "./providers/list.ts";
+import * as createRollout from "./rollouts/create.ts";
+import * as getRollout from "./rollouts/get.ts";
+import * as listRollouts from "./rollouts/list.ts";
+import * as pauseRollout from "./rollouts/pause.ts";
+import * as resumeRollout from "./rollouts/resume.ts";
 
 export function registerV1Routes(api: Api, core: Core, deps: RouteDeps): void {
   for (const op of [
@@ -59,6 +69,16 @@ export function registerV1Routes(api: Api, core: Core, deps: RouteDeps): void {
     credentialSizes,
     listAuditLog,
     exportAuditCsv,
+    updateInstance,
+    rollbackInstance,
+    pinInstance,
+    openclawVersions,
+    releaseNotes,
+    listRollouts,
+    createRollout,
+    getRollout,
+    pauseRollout,
+    resumeRollout,
   ]) {
     op.register(api, core, deps);
   }

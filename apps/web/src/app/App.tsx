@@ -19,6 +19,7 @@ const AddCloudAccountPage = lazy(() => import("../features/cloud-accounts/AddClo
 const CloudAccountPage = lazy(() => import("../features/cloud-accounts/CloudAccountPage"));
 const SettingsPage = lazy(() => import("../features/settings/SettingsPage"));
 const ActivityPage = lazy(() => import("../features/activity/ActivityPage"));
+const RolloutsPage = lazy(() => import("../features/updates/RolloutsPage"));
 const NotFoundPage = lazy(() => import("./NotFoundPage"));
 
 function AppRoutes() {
@@ -34,6 +35,7 @@ function AppRoutes() {
           <Route path="/cloud-accounts/:id" component={CloudAccountPage} />
           <Route path="/activity" component={ActivityPage} />
           <Route path="/settings" component={SettingsPage} />
+          <Route path="/admin/rollouts" component={RolloutsPage} />
           <Route component={NotFoundPage} />
         </Switch>
       </AppShell>

@@ -17,6 +17,14 @@ export interface JobPayloads {
   "alert.deliver": AlertDelivery;
   /** Deletes metric points older than the retention, in batches (hourly). */
   "metrics.retention": Record<string, never>;
+  /** Runs one OpenClaw update of one instance, step by step (updates/run-operation.ts). */
+  "instance.update": { operationId: string };
+  /** Runs one rollback of one instance to its previous version and backup. */
+  "instance.rollback": { operationId: string };
+  /** Reads OpenClaw's release channels from the npm registry (every 15 minutes). */
+  "openclaw.versions": Record<string, never>;
+  /** Moves fleet rollouts forward: starts a ring's updates, halts on failures, bakes (every minute). */
+  "rollouts.advance": Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -37,6 +45,12 @@ export const jobPolicies: Record<JobName, JobPolicy> = {
   "instances.check-heartbeats": { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 60 },
   "alert.deliver": { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 },
   "metrics.retention": { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 900 },
+  // A step's agent command may run for 30 minutes (OpenClaw's updater); a crashed worker's job
+  // comes back after that and resumes at the persisted step.
+  "instance.update": { retryLimit: 20, retryDelay: 15, retryBackoff: true, expireInSeconds: 3600 },
+  "instance.rollback": { retryLimit: 20, retryDelay: 15, retryBackoff: true, expireInSeconds: 3600 },
+  "openclaw.versions": { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 600 },
+  "rollouts.advance": { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 120 },
 };
 
 /** Jobs that run on a schedule (cron, UTC), started by the workers. */
@@ -44,4 +58,6 @@ export const schedules: Partial<Record<JobName, string>> = {
   "instances.sweep": "*/10 * * * *",
   "instances.check-heartbeats": "* * * * *",
   "metrics.retention": "17 * * * *",
+  "openclaw.versions": "*/15 * * * *",
+  "rollouts.advance": "* * * * *",
 };

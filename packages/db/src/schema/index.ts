@@ -3,3 +3,4 @@ export * from "./app.ts";
 export * from "./audit.ts";
 export * from "./auth.ts";
 export * from "./monitoring.ts";
+export * from "./updates.ts";

@@ -97,11 +97,17 @@ export function createLocalDriver(o: LocalDriverOptions) {
         }
         writeFileSync(p.installed, `${new Date().toISOString()}\n`, { mode: 0o600 });
       }
-      adjustAgentConfig(layout.agentConfig, o.serverUrl?.());
-      const child = (name: string, spec: LocalLayout["gateway"], logFile: string, pidFile: string) =>
-        supervise({ name, spec, logFile, pidFile, ...o.timings, onExit: (info) => o.onProcessExit?.(id, name, info) });
+      adjustAgentConfig(layout.agentConfig, o.serverUrl?.(), {
+        gatewayPidFile: p.gatewayPid,
+        gatewayHoldFile: p.gatewayHold,
+        npmCli: resolveNpmCli(),
+      });
+      const child = (name: string, spec: LocalLayout["gateway"], logFile: string, pidFile: string, holdFile?: string) =>
+        supervise({ name, spec, logFile, pidFile, holdFile, ...o.timings, onExit: (info) => o.onProcessExit?.(id, name, info) });
       if (e.stopped) return;
-      e.procs.push(child("gateway", layout.gateway, p.gatewayLog, p.gatewayPid));
+      // A hold left by an agent that died mid-update must not keep the gateway down for good.
+      rmSync(p.gatewayHold, { force: true });
+      e.procs.push(child("gateway", layout.gateway, p.gatewayLog, p.gatewayPid, p.gatewayHold));
       e.procs.push(child("agent", layout.agent, p.agentLog, p.agentPid));
     })().catch((err: unknown) => {
       e.installing = false;

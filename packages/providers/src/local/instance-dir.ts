@@ -26,6 +26,7 @@ export function instancePaths(baseDir: string, instanceId: string) {
     run: join(dir, "run"),
     installPid: join(dir, "run", "install.pid"),
     gatewayPid: join(dir, "run", "gateway.pid"),
+    gatewayHold: join(dir, "run", "gateway.hold"),
     agentPid: join(dir, "run", "agent.pid"),
   };
 }
@@ -58,12 +59,18 @@ export function readMeta(p: InstancePaths): InstanceMeta | undefined {
  * `serverUrl` — this server's address now, which may have changed since the install (a restart
  * on another port).
  */
-export function adjustAgentConfig(configFile: string, serverUrl: string | undefined): void {
+export function adjustAgentConfig(
+  configFile: string,
+  serverUrl: string | undefined,
+  control?: { gatewayPidFile: string; gatewayHoldFile: string; npmCli: string },
+): void {
   if (!existsSync(configFile)) return;
   const config = JSON.parse(readFileSync(configFile, "utf8")) as Record<string, unknown>;
   const before = JSON.stringify(config);
   delete config.bootstrapProgressFile;
   if (serverUrl) config.serverUrl = serverUrl;
+  // How the agent holds the gateway down around an update (supervisor.ts) and reinstalls OpenClaw.
+  if (control) Object.assign(config, control);
   const after = JSON.stringify(config, null, 2);
   if (after !== JSON.stringify(JSON.parse(before), null, 2)) writeFileAtomic(configFile, `${after}\n`, 0o600);
 }

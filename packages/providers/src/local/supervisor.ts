@@ -4,9 +4,11 @@
 // until stop() is called. Each child leads its own process group, so stop() also reaches the
 // processes it started (OpenClaw's workers): SIGTERM to the group, then SIGKILL after a grace.
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, rmSync, writeFileSync } from "node:fs";
 import type { SpawnSpec } from "@clawcloud/bootstrap";
 import { killGroup } from "./pids.ts";
+
+const HOLD_POLL_MS = 500;
 
 export interface SupervisorOptions {
   name: string;
@@ -20,6 +22,9 @@ export interface SupervisorOptions {
   stableMs?: number;
   /** SIGTERM → SIGKILL grace on stop. Default 8 s (OpenClaw's gateway stops in ~4 s). */
   stopGraceMs?: number;
+  /** While this file exists an exited child is not restarted (the agent holds the gateway down
+   * around an update or a restore); it comes back within a second of the file's removal. */
+  holdFile?: string;
   onExit?: (info: { code: number | null; signal: NodeJS.Signals | null; restartInMs: number }) => void;
 }
 
@@ -71,12 +76,23 @@ export function supervise(o: SupervisorOptions): Supervised {
         const restartInMs = stopped ? -1 : delay;
         o.onExit?.({ code, signal, restartInMs });
         if (!stopped) {
-          timer = setTimeout(start, delay);
-          delay = Math.min(max, delay * 2);
+          if (o.holdFile && existsSync(o.holdFile)) {
+            delay = min;
+            timer = setTimeout(waitForRelease, HOLD_POLL_MS);
+          } else {
+            timer = setTimeout(start, delay);
+            delay = Math.min(max, delay * 2);
+          }
         }
         resolve();
       });
     });
+  };
+  const waitForRelease = () => {
+    timer = undefined;
+    if (stopped) return;
+    if (o.holdFile && existsSync(o.holdFile)) timer = setTimeout(waitForRelease, HOLD_POLL_MS);
+    else start();
   };
   start();
 

@@ -1,4 +1,4 @@
-import { instanceSchema } from "@clawcloud/contracts";
+import { instanceDetailSchema } from "@clawcloud/contracts";
 import type { Core } from "@clawcloud/core";
 import { createRoute } from "@hono/zod-openapi";
 import { type Api, commonErrors, notFoundError } from "../../http/api.ts";
@@ -11,7 +11,7 @@ export const route = createRoute({
   summary: "One instance: its state, provisioning steps with times, versions and the agent's public key.",
   request: { params: instanceIdParams },
   responses: {
-    200: { description: "The instance", content: { "application/json": { schema: instanceSchema } } },
+    200: { description: "The instance", content: { "application/json": { schema: instanceDetailSchema } } },
     ...notFoundError,
     ...commonErrors,
   },

@@ -1,8 +1,7 @@
 import { setModelResultSchema, setModelSchema } from "@clawcloud/contracts";
-import { AppError, type Core } from "@clawcloud/core";
+import { AgentCommandError, AppError, type Core } from "@clawcloud/core";
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { AgentCommandError } from "../../agent-gateway/agent-link.ts";
 import { type Api, commonErrors, errorContent, notFoundError } from "../../http/api.ts";
 import type { RouteDeps } from "../deps.ts";
 import { instanceIdParams } from "./id-param.ts";
@@ -44,9 +43,12 @@ export function register(app: Api, core: Core, deps: RouteDeps): void {
     const before = await core.instances.get(actor, id);
     let data: unknown;
     try {
-      data = await deps.agents.call(id, "model.set", { sealed: c.req.valid("json").sealed }, MODEL_SET_TIMEOUT_MS);
+      data = await deps.agents.call(id, { name: "model.set", args: { sealed: c.req.valid("json").sealed } }, MODEL_SET_TIMEOUT_MS);
     } catch (err) {
       if (!(err instanceof AgentCommandError)) throw err;
+      if (err.code === "AGENT_OFFLINE") throw new AppError("AGENT_OFFLINE", err.message);
+      if (err.code === "TIMEOUT")
+        throw new AppError("AGENT_TIMEOUT", "The instance's agent did not answer in time. Try again in a moment.");
       if (err.code === "SEALED_BOX_INVALID" || err.code === "INVALID_ARGS") throw new AppError("SEALED_BOX_INVALID", err.message);
       throw new AppError("PROVIDER_UNAVAILABLE", `The instance could not apply the model: ${err.message}`);
     }

@@ -13,6 +13,7 @@ import { Spinner } from "../../ui/Spinner";
 import { EmptyState, ErrorState, LoadingList } from "../../ui/States";
 import { useCredentials, useRegions, useSizes } from "../cloud-accounts/api";
 import { vcpuLabel } from "../cloud-accounts/sizing";
+import { UpdatePanel } from "../updates/UpdatePanel";
 import { type InstanceDetail, useRetryInstance } from "./api";
 import { DeleteInstanceDialog } from "./DeleteInstanceDialog";
 import { EmptyInstancesIllustration } from "./EmptyIllustration";
@@ -395,6 +396,7 @@ export default function InstancePage({ params }: { params: { id: string } }) {
           />
         ) : null}
         {running ? <ReadyPanel instance={instance} now={now} /> : null}
+        {running ? <UpdatePanel instance={instance} now={now} /> : null}
         {instance.state === "deleting" ? <DeletingPanel instance={instance} /> : null}
         {deploying || failed ? <ProgressView progress={progress} now={now} connection={connection} failed={failed} /> : null}
         {running ? (

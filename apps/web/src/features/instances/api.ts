@@ -1,10 +1,19 @@
-import type { CreateInstance, Instance as InstanceDetail, InstanceMetrics, InstanceSummary, MetricsRange } from "@clawcloud/contracts";
+import type {
+  Instance as BaseInstance,
+  CreateInstance,
+  InstanceDetail as FullInstance,
+  InstanceMetrics,
+  InstanceSummary,
+  MetricsRange,
+} from "@clawcloud/contracts";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api";
 import { isBusy } from "./states";
 
 export type Instance = InstanceSummary;
-export type { CreateInstance, InstanceDetail };
+export type { CreateInstance };
+/** GET answers with the update fields; create/retry/delete answer without them (until refetched). */
+export type InstanceDetail = BaseInstance & Partial<Omit<FullInstance, keyof BaseInstance>>;
 export type InstanceEvent = InstanceDetail["events"][number];
 
 export const instancesKey = ["instances"] as const;

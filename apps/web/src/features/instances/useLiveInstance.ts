@@ -23,6 +23,8 @@ function cleanupPending(i: InstanceDetail): boolean {
 }
 
 function settledPoll(i: InstanceDetail): number | false {
+  // An update or rollback runs while the instance stays ready: its steps are followed by polling.
+  if (i.operation?.status === "running") return POLL_MS;
   if (i.state === "failed") return cleanupPending(i) ? 5000 : false;
   return SETTLED_POLL_MS;
 }

@@ -1,0 +1,23 @@
+import { rolloutSchema } from "@clawcloud/contracts";
+import type { Core } from "@clawcloud/core";
+import { createRoute } from "@hono/zod-openapi";
+import { type Api, commonErrors, errorContent, notFoundError } from "../../http/api.ts";
+import { rolloutIdParams } from "./id-param.ts";
+
+export const route = createRoute({
+  method: "post",
+  path: "/api/v1/admin/rollouts/{id}/resume",
+  tags: ["Fleet rollouts (staff)"],
+  summary: "Resume a paused or halted rollout.",
+  request: { params: rolloutIdParams },
+  responses: {
+    200: { description: "The rollout", content: { "application/json": { schema: rolloutSchema } } },
+    409: { description: "Not in a state that allows this", content: errorContent },
+    ...notFoundError,
+    ...commonErrors,
+  },
+});
+
+export function register(app: Api, core: Core): void {
+  app.openapi(route, async (c) => c.json(await core.rollouts.resume(c.get("actor"), c.req.valid("param").id), 200));
+}

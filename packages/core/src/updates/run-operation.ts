@@ -1,0 +1,200 @@
+// Runs one update or rollback on the instance, step by step, through agent commands. The step is
+// persisted before each command and each command's id is `<operation>:<step>`, so a job retried
+// after a worker crash resumes at that step and the agent answers a command it already ran from
+// memory instead of running it twice. The instance lease keeps a second worker out.
+//
+// update:   backup → update → health → succeeded
+//           backup fails → failed ("no backup, no update"), nothing was changed
+//           update fails → rollback_check (the updater restores the old package itself: is the old
+//                          version healthy again?) → rolled_back, or → restore
+//           health fails → restore (the new version ran and may have migrated the state)
+//           restore → restore_health → rolled_back (or failed: needs a person)
+// rollback: restore → restore_health → succeeded
+import { AGENT_COMMANDS, backupResultSchema, type InstanceOperation } from "@clawcloud/contracts";
+import { type Db, eq, schema } from "@clawcloud/db";
+import { recordEvent } from "../instances/events.ts";
+import { releaseLease, takeLease } from "../instances/lease.ts";
+import type { Logger } from "../logger.ts";
+import type { Queue } from "../queue/queue.ts";
+import { type AgentChannel, AgentCommandError, isTransient } from "./agent-channel.ts";
+import type { UpdateHooks } from "./hooks.ts";
+import { getOperation } from "./operations.ts";
+
+export interface RunOperationDeps {
+  db: Db;
+  queue: Queue;
+  hooks: UpdateHooks;
+  agents: AgentChannel;
+  log: Logger;
+  /** Seconds the gateway gets to become healthy after a change (default 300). */
+  healthTimeoutSec?: number;
+}
+
+type Op = typeof schema.instanceOperations.$inferSelect;
+type Outcome =
+  | { next: string; message?: string }
+  | { finish: "succeeded" | "rolled_back" | "failed"; message?: string; failedStep?: string };
+
+const MIN = 60_000;
+/** How long each command may take on the agent (OpenClaw's updater took 275 s on 2 vCPUs). */
+const COMMAND_TIMEOUT_MS: Record<string, number> = { backup: 15 * MIN, update: 30 * MIN, restore: 25 * MIN };
+const LEASE_SEC = 45 * 60;
+const RETRY_AFTER_SEC = 15;
+
+const LABELS: Record<string, string> = {
+  backup: "Verified backup",
+  update: "OpenClaw's updater",
+  health: "Health check",
+  rollback_check: "Checking the updater's automatic rollback",
+  restore: "Reinstalling the previous version and restoring the backup",
+  restore_health: "Health check after the rollback",
+};
+
+export async function runOperation(deps: RunOperationDeps, operationId: string, worker: string): Promise<void> {
+  const first = await getOperation(deps.db, operationId);
+  if (first.status !== "running") return;
+  const kind = first.kind === "update" ? "instance.update" : "instance.rollback";
+  if (!(await takeLease(deps.db, first.instanceId, worker, LEASE_SEC))) {
+    // Another worker holds the instance (a deploy step or this operation's earlier delivery).
+    await deps.queue.enqueue(deps.db, kind, { operationId }, { startAfter: RETRY_AFTER_SEC * 2 });
+    return;
+  }
+  try {
+    for (;;) {
+      const op = await getOperation(deps.db, operationId);
+      if (op.status !== "running") return;
+      let outcome: Outcome;
+      try {
+        outcome = await runStep(deps, op);
+      } catch (err) {
+        if (!isTransient(err)) throw err;
+        // The agent is away (restarting, reconnecting): the same step, the same command id, later.
+        await recordEvent(deps.db, op.instanceId, op.step, "info", `Waiting for the agent: ${(err as Error).message}`);
+        await deps.queue.enqueue(deps.db, kind, { operationId }, { startAfter: RETRY_AFTER_SEC });
+        return;
+      }
+      if ("next" in outcome) {
+        await deps.db.transaction(async (tx) => {
+          await tx
+            .update(schema.instanceOperations)
+            .set({ step: outcome.next, ...(outcome.message ? { message: outcome.message } : {}) })
+            .where(eq(schema.instanceOperations.id, op.id));
+        });
+        continue;
+      }
+      await finish(deps, op, outcome);
+      return;
+    }
+  } finally {
+    await releaseLease(deps.db, first.instanceId, worker);
+  }
+}
+
+async function command(deps: RunOperationDeps, op: Op, name: string, args: Record<string, unknown>, timeoutMs: number) {
+  await recordEvent(deps.db, op.instanceId, op.step, "start", LABELS[op.step]);
+  try {
+    const data = await deps.agents.call(op.instanceId, { id: `${op.id}:${op.step}`, name, args }, timeoutMs);
+    await recordEvent(deps.db, op.instanceId, op.step, "ok");
+    return { ok: true as const, data };
+  } catch (err) {
+    if (isTransient(err) || !(err instanceof AgentCommandError)) throw err;
+    await recordEvent(deps.db, op.instanceId, op.step, "failed", err.message.slice(0, 500));
+    return { ok: false as const, message: err.message.slice(0, 500) };
+  }
+}
+
+const health = (deps: RunOperationDeps, op: Op, version: string, timeoutSec: number) =>
+  command(deps, op, AGENT_COMMANDS.health, { version, timeoutSec }, (timeoutSec + 60) * 1000);
+
+async function runStep(deps: RunOperationDeps, op: Op): Promise<Outcome> {
+  const healthSec = deps.healthTimeoutSec ?? 300;
+  switch (op.step) {
+    case "backup": {
+      const r = await command(deps, op, AGENT_COMMANDS.backup, { keep: 3 }, COMMAND_TIMEOUT_MS.backup as number);
+      if (!r.ok) return { finish: "failed", failedStep: "backup", message: `No backup, no update: ${r.message}` };
+      const backup = backupResultSchema.parse(r.data);
+      await deps.db.update(schema.instanceOperations).set({ backup: backup.path }).where(eq(schema.instanceOperations.id, op.id));
+      return { next: "update" };
+    }
+    case "update": {
+      const r = await command(deps, op, AGENT_COMMANDS.update, { version: op.toVersion }, COMMAND_TIMEOUT_MS.update as number);
+      return r.ok ? { next: "health" } : { next: "rollback_check", message: `The update failed: ${r.message}` };
+    }
+    case "health": {
+      const r = await health(deps, op, op.toVersion, healthSec);
+      return r.ok ? { finish: "succeeded" } : { next: "restore", message: `${op.toVersion} did not become healthy: ${r.message}` };
+    }
+    case "rollback_check": {
+      const r = await health(deps, op, op.fromVersion, Math.min(healthSec, 180));
+      return r.ok ? { finish: "rolled_back", failedStep: "update" } : { next: "restore" };
+    }
+    case "restore": {
+      if (!op.backup) return { finish: "failed", failedStep: "restore", message: "No backup is recorded for this change." };
+      const version = op.kind === "update" ? op.fromVersion : op.toVersion;
+      const r = await command(deps, op, AGENT_COMMANDS.restore, { version, backup: op.backup }, COMMAND_TIMEOUT_MS.restore as number);
+      return r.ok
+        ? { next: "restore_health" }
+        : { finish: "failed", failedStep: "restore", message: `Restoring ${version} failed: ${r.message}` };
+    }
+    case "restore_health": {
+      const version = op.kind === "update" ? op.fromVersion : op.toVersion;
+      const r = await health(deps, op, version, healthSec);
+      if (!r.ok) return { finish: "failed", failedStep: "restore_health", message: `${version} did not come back healthy: ${r.message}` };
+      return op.kind === "update" ? { finish: "rolled_back", failedStep: "update" } : { finish: "succeeded" };
+    }
+    default:
+      return { finish: "failed", message: `unknown step ${op.step}` };
+  }
+}
+
+async function finish(deps: RunOperationDeps, op: Op, outcome: Extract<Outcome, { finish: string }>): Promise<void> {
+  const message = outcome.message ?? op.message;
+  const version = outcome.finish === "succeeded" ? op.toVersion : op.fromVersion;
+  const summary: Record<string, string> = {
+    succeeded: op.kind === "update" ? `Updated to OpenClaw ${op.toVersion}` : `Rolled back to OpenClaw ${op.toVersion}`,
+    rolled_back:
+      `The update to ${op.toVersion} failed and was rolled back: the instance runs ${op.fromVersion} again. ${message ?? ""}`.trim(),
+    failed:
+      op.kind === "update" && outcome.failedStep === "backup"
+        ? (message ?? "The backup failed, so nothing was updated.")
+        : `${op.kind === "update" ? "The update" : "The rollback"} failed and needs attention: ${message ?? "unknown reason"}`,
+  };
+  const [row] = await deps.db.transaction(async (tx) => {
+    await tx
+      .update(schema.instanceOperations)
+      .set({ status: outcome.finish, step: "done", message: message ?? null, finishedAt: new Date() })
+      .where(eq(schema.instanceOperations.id, op.id));
+    if (outcome.finish !== "failed") {
+      await tx
+        .update(schema.instances)
+        .set({ openclawVersion: version, updatedAt: new Date() })
+        .where(eq(schema.instances.id, op.instanceId));
+    }
+    await recordEvent(
+      tx,
+      op.instanceId,
+      op.kind,
+      outcome.finish === "succeeded" ? "ok" : "failed",
+      (summary[outcome.finish] as string).slice(0, 1000),
+    );
+    // A rollout's ring may be complete now (or over its failure threshold): look at once.
+    if (op.rolloutId) await deps.queue.enqueue(tx, "rollouts.advance", {}, { singletonKey: `advance:${op.rolloutId}` });
+    return tx.select({ workspaceId: schema.instances.workspaceId }).from(schema.instances).where(eq(schema.instances.id, op.instanceId));
+  });
+  deps.log.info(
+    { operationId: op.id, instanceId: op.instanceId, status: outcome.finish, step: outcome.failedStep },
+    `instance ${op.kind} finished`,
+  );
+  // ALERTS("update failed" / "backup failed") and AUDIT attach to this hook (hooks.ts).
+  await deps.hooks.emitFinished({
+    operationId: op.id,
+    instanceId: op.instanceId,
+    workspaceId: row?.workspaceId ?? "",
+    kind: op.kind as InstanceOperation["kind"],
+    fromVersion: op.fromVersion,
+    toVersion: op.toVersion,
+    status: outcome.finish,
+    failedStep: outcome.failedStep ?? null,
+    message: message ?? null,
+  });
+}
