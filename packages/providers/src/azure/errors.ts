@@ -1,0 +1,89 @@
+// Azure failures → ProviderError. ARM answers `{"error":{"code","message"}}` with the HTTP status;
+// the SDKs throw a RestError carrying both. Entra ID refusals (a wrong secret, an unknown app or
+// tenant) come from @azure/identity as AuthenticationError. Messages are ours plus ARM's error
+// code: ARM messages echo resource ids, which are fine, but never the secret, which ARM never sees.
+
+import { ProviderError, type ProviderErrorKind } from "../spec.ts";
+import { retryAfterMs } from "./throttle.ts";
+
+interface RestLike {
+  name?: string;
+  message?: string;
+  statusCode?: number;
+  code?: string;
+  response?: { headers?: { get(name: string): string | undefined | null } };
+  errorResponse?: { error?: string; errorDescription?: string };
+}
+
+const FORBIDDEN = new Set(["AuthorizationFailed", "LinkedAuthorizationFailed", "RequestDisallowedByPolicy"]);
+const QUOTA = new Set(["OperationNotAllowed", "QuotaExceeded", "PublicIPCountLimitReached", "SkuNotAvailable"]);
+const INVALID_SUBSCRIPTION = new Set(["SubscriptionNotFound", "InvalidSubscriptionId", "ResourceGroupNotFound"]);
+
+/** ARM's message, trimmed: enough to act on, never a wall of JSON. */
+const trim = (s: string | undefined) => (s ?? "").replace(/\s+/g, " ").slice(0, 300);
+
+function kindOf(status: number | undefined, code: string | undefined): ProviderErrorKind {
+  if (code && FORBIDDEN.has(code)) return "forbidden";
+  if (code && INVALID_SUBSCRIPTION.has(code)) return "invalid";
+  if (code && QUOTA.has(code) && status !== 400) return "quota";
+  switch (status) {
+    case 401:
+      return "unauthorized";
+    case 403:
+      return "forbidden";
+    case 404:
+      return "not_found";
+    case 400:
+    case 422:
+      return "invalid";
+    case 409:
+    case 412:
+      return "conflict";
+    case 429:
+      return "rate_limited";
+    default:
+      return status !== undefined && status >= 500 ? "unavailable" : "unknown";
+  }
+}
+
+export function toProviderError(err: unknown, op: string, timeoutMs: number): ProviderError {
+  if (err instanceof ProviderError) return err;
+  const e = (err ?? {}) as RestLike;
+  if (e.name === "AuthenticationError" || e.name === "CredentialUnavailableError" || e.errorResponse) {
+    const what = e.errorResponse?.error ?? "invalid_client";
+    return new ProviderError({
+      provider: "azure",
+      kind: e.statusCode !== undefined && e.statusCode >= 500 ? "unavailable" : "unauthorized",
+      status: e.statusCode !== undefined && e.statusCode >= 500 ? e.statusCode : 401,
+      message: `Azure (Entra ID) refused the service principal's key [${what}]: check the tenant id, client id and client secret, and that the secret has not expired.`,
+      cause: undefined,
+    });
+  }
+  if (e.name === "AbortError" || (/aborted|timeout/i.test(e.message ?? "") && e.statusCode === undefined)) {
+    return new ProviderError({ provider: "azure", kind: "unavailable", message: `Azure ${op}: no answer within ${timeoutMs} ms` });
+  }
+  const status = e.statusCode;
+  if (status === undefined) {
+    return new ProviderError({
+      provider: "azure",
+      kind: "unavailable",
+      message: `Azure ${op}: the connection failed (${trim(e.message)})`,
+    });
+  }
+  const kind = kindOf(status, e.code);
+  const retryAfter = retryAfterMs(e.response?.headers?.get("retry-after") ?? undefined);
+  const code = e.code ? ` [${e.code}]` : "";
+  const hint =
+    kind === "unauthorized"
+      ? "Azure did not accept the access token: check the service principal's key"
+      : kind === "forbidden"
+        ? "the service principal lacks a permission on the resource group (see the role Claw Cloud asks for)"
+        : trim(e.message);
+  return new ProviderError({
+    provider: "azure",
+    kind,
+    status,
+    message: `Azure ${op}: ${hint}${code}`,
+    ...(retryAfter !== undefined ? { retryAfter: Math.ceil(retryAfter / 1000) } : kind === "rate_limited" ? { retryAfter: 60 } : {}),
+  });
+}
