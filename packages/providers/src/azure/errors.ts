@@ -12,9 +12,15 @@ interface RestLike {
   statusCode?: number;
   code?: string;
   response?: { headers?: { get(name: string): string | undefined | null } };
-  errorResponse?: { error?: string; errorDescription?: string };
 }
 
+/** What @azure/identity throws when Entra ID does not issue a token. */
+const IDENTITY_ERRORS = new Set([
+  "AuthenticationError",
+  "AuthenticationRequiredError",
+  "CredentialUnavailableError",
+  "AggregateAuthenticationError",
+]);
 const FORBIDDEN = new Set(["AuthorizationFailed", "LinkedAuthorizationFailed", "RequestDisallowedByPolicy"]);
 const QUOTA = new Set(["OperationNotAllowed", "QuotaExceeded", "PublicIPCountLimitReached", "SkuNotAvailable"]);
 const INVALID_SUBSCRIPTION = new Set(["SubscriptionNotFound", "InvalidSubscriptionId", "ResourceGroupNotFound"]);
@@ -49,14 +55,17 @@ function kindOf(status: number | undefined, code: string | undefined): ProviderE
 export function toProviderError(err: unknown, op: string, timeoutMs: number): ProviderError {
   if (err instanceof ProviderError) return err;
   const e = (err ?? {}) as RestLike;
-  if (e.name === "AuthenticationError" || e.name === "CredentialUnavailableError" || e.errorResponse) {
-    const what = e.errorResponse?.error ?? "invalid_client";
+  if (e.name !== undefined && IDENTITY_ERRORS.has(e.name)) {
+    // Entra ID's own words are not passed on whole (they carry trace ids); its error codes are.
+    const codes = [...new Set((e.message ?? "").match(/AADSTS\d+|invalid_client|unauthorized_client|invalid_request/g) ?? [])].join(", ");
+    if (!codes && /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|socket|network/i.test(e.message ?? "")) {
+      return new ProviderError({ provider: "azure", kind: "unavailable", message: `Azure ${op}: Entra ID (login) could not be reached` });
+    }
     return new ProviderError({
       provider: "azure",
-      kind: e.statusCode !== undefined && e.statusCode >= 500 ? "unavailable" : "unauthorized",
-      status: e.statusCode !== undefined && e.statusCode >= 500 ? e.statusCode : 401,
-      message: `Azure (Entra ID) refused the service principal's key [${what}]: check the tenant id, client id and client secret, and that the secret has not expired.`,
-      cause: undefined,
+      kind: "unauthorized",
+      status: 401,
+      message: `Azure (Entra ID) refused the service principal's key${codes ? ` [${codes}]` : ""}: check the tenant id, client id and client secret, and that the secret has not expired.`,
     });
   }
   if (e.name === "AbortError" || (/aborted|timeout/i.test(e.message ?? "") && e.statusCode === undefined)) {
