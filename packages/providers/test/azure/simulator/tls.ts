@@ -17,7 +17,7 @@ let made: Promise<TestTls> | undefined;
 async function make(): Promise<TestTls> {
   const ca = await generate([{ name: "commonName", value: "Claw Cloud test CA" }], {
     keySize: 2048,
-    days: 2,
+    notAfterDate: new Date(Date.now() + 2 * 86_400_000),
     algorithm: "sha256",
     extensions: [
       { name: "basicConstraints", cA: true, critical: true },
@@ -26,7 +26,7 @@ async function make(): Promise<TestTls> {
   });
   const server = await generate([{ name: "commonName", value: "127.0.0.1" }], {
     keySize: 2048,
-    days: 2,
+    notAfterDate: new Date(Date.now() + 2 * 86_400_000),
     algorithm: "sha256",
     ca: { key: ca.private, cert: ca.cert },
     extensions: [
