@@ -7,8 +7,6 @@ import { toProviderError } from "./errors.ts";
 import type { GceContext } from "./gce.ts";
 import { GCP_REQUIRED_PERMISSIONS } from "./guide.ts";
 
-const RPC_BY_HTTP: Record<number, number> = { 400: 3, 401: 16, 403: 7, 404: 5, 429: 8, 500: 13, 503: 14 };
-
 export async function validateCredentials(ctx: GceContext): Promise<CredentialCheck> {
   const granted = await ctx.call("projects.testIamPermissions", async () => {
     const res = await ctx.auth
@@ -19,14 +17,8 @@ export async function validateCredentials(ctx: GceContext): Promise<CredentialCh
         timeout: ctx.timeoutMs,
         retry: false,
       })
-      .catch((err: { status?: number; response?: { status?: number; data?: { error?: { message?: string } } }; message?: string }) => {
-        const status = err.response?.status ?? err.status;
-        if (status === undefined) throw err;
-        // The same mapping as the SDK's errors: status → gRPC code → ProviderError.
-        throw toProviderError(
-          { code: RPC_BY_HTTP[status] ?? 13, message: err.response?.data?.error?.message ?? "" },
-          "projects.testIamPermissions",
-        );
+      .catch((err: unknown) => {
+        throw toProviderError(err, "projects.testIamPermissions");
       });
     return new Set(res.data.permissions ?? []);
   });
