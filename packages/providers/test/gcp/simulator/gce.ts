@@ -54,6 +54,18 @@ const regexFilter = (filter: string | null): RegExp | undefined => {
   return m?.[1] !== undefined ? new RegExp(`^(?:${m[1]})$`) : undefined;
 };
 
+/** An aggregated list's `items`: "zones/<zone>" → { <field>: [...] }. */
+function groupByZone(entries: { zone: string; item: Json }[], field: string): Record<string, Json> {
+  const items: Record<string, Json> = {};
+  for (const { zone, item } of entries) {
+    const key = `zones/${zone}`;
+    const scoped = items[key] ?? { [field]: [] };
+    items[key] = scoped;
+    (scoped[field] as Json[]).push(item);
+  }
+  return items;
+}
+
 /** Pages a list by `maxResults` / `pageToken` (the offset, as a string). */
 function paged<T>(items: T[], c: RouteContext, size: number): { page: T[]; next?: string } {
   const max = Math.min(Number(c.query.get("maxResults") ?? size) || size, size);
@@ -164,12 +176,13 @@ export function gceRoutes(w: GceWorld): Route[] {
           .filter(([name]) => !re || re.test(name))
           .flatMap(([name, m]) => m.zones.map((zone) => ({ zone, name, m })));
         const { page, next } = paged(all, c, w.pageSize);
-        const items: Record<string, Json> = {};
-        for (const { zone, name, m } of page) {
-          const key = `zones/${zone}`;
-          const list = (items[key] ??= { machineTypes: [] }).machineTypes as Json[];
-          list.push({ kind: "compute#machineType", name, guestCpus: m.cpus, memoryMb: m.memoryMb, zone });
-        }
+        const items = groupByZone(
+          page.map(({ zone, name, m }) => ({
+            zone,
+            item: { kind: "compute#machineType", name, guestCpus: m.cpus, memoryMb: m.memoryMb, zone },
+          })),
+          "machineTypes",
+        );
         return { status: 200, body: { kind: "compute#machineTypeAggregatedList", items, ...(next ? { nextPageToken: next } : {}) } };
       }),
       "list_sizes",
@@ -303,9 +316,10 @@ export function gceRoutes(w: GceWorld): Route[] {
           return true;
         });
         const { page, next } = paged(all, c, w.pageSize);
-        const items: Record<string, Json> = {};
-        for (const inst of page)
-          ((items[`zones/${String(inst._zone)}`] ??= { instances: [] }).instances as Json[]).push(instanceView(c, inst));
+        const items = groupByZone(
+          page.map((inst) => ({ zone: String(inst._zone), item: instanceView(c, inst) })),
+          "instances",
+        );
         return { status: 200, body: { kind: "compute#instanceAggregatedList", items, ...(next ? { nextPageToken: next } : {}) } };
       }),
       "list_servers",
