@@ -161,8 +161,13 @@ export async function createServer(ctx: ArmContext, input: CreateServerInput): P
       const vmNow = await getVm(ctx, n.vm);
       if (vmNow) return returnExisting(ctx, vmNow, p.instanceId);
     }
-    // A refusal (not a timeout) made no VM: the network pieces made for it go.
-    if (err instanceof ProviderError && !err.retryable) {
+    // A VM whose provisioning failed is removed, so that a retry starts clean; a refusal (not a
+    // timeout) made no VM. Either way the network pieces made for it go.
+    const failed = await getVm(ctx, n.vm).catch(() => undefined);
+    if (failed?.provisioningState === "Failed") {
+      await ctx.find("DeleteVirtualMachine", () => ctx.compute.virtualMachines.delete(ctx.rg, n.vm, o)).catch(() => undefined);
+    }
+    if (err instanceof ProviderError && (!err.retryable || failed?.provisioningState === "Failed")) {
       await deleteNetworkPieces(ctx, p.instanceId).catch(() => undefined);
     }
     throw err;

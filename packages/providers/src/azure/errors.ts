@@ -23,6 +23,15 @@ const IDENTITY_ERRORS = new Set([
 ]);
 const FORBIDDEN = new Set(["AuthorizationFailed", "LinkedAuthorizationFailed", "RequestDisallowedByPolicy"]);
 const QUOTA = new Set(["OperationNotAllowed", "QuotaExceeded", "PublicIPCountLimitReached", "SkuNotAvailable"]);
+/** Long-running operation failures worth another attempt (capacity, timeouts, Azure's own faults). */
+const TRANSIENT_LRO = new Set([
+  "AllocationFailed",
+  "ZonalAllocationFailed",
+  "OSProvisioningTimedOut",
+  "InternalServerError",
+  "InternalOperationError",
+  "RetryableError",
+]);
 const INVALID_SUBSCRIPTION = new Set(["SubscriptionNotFound", "InvalidSubscriptionId", "ResourceGroupNotFound"]);
 
 /** ARM's message, trimmed: enough to act on, never a wall of JSON. */
@@ -67,6 +76,12 @@ export function toProviderError(err: unknown, op: string, timeoutMs: number): Pr
       status: 401,
       message: `Azure (Entra ID) refused the service principal's key${codes ? ` [${codes}]` : ""}: check the tenant id, client id and client secret, and that the secret has not expired.`,
     });
+  }
+  const lro = /^The long-running operation has failed(?:\. ([\w.]+)\. ([\s\S]*))?$/.exec(e.message ?? "");
+  if (lro && e.statusCode === undefined) {
+    const code = lro[1] ?? "Failed";
+    const kind: ProviderErrorKind = QUOTA.has(code) ? "quota" : TRANSIENT_LRO.has(code) ? "unavailable" : "invalid";
+    return new ProviderError({ provider: "azure", kind, message: `Azure ${op}: the operation failed: ${trim(lro[2] ?? "")} [${code}]` });
   }
   if (e.name === "AbortError" || (/aborted|timeout/i.test(e.message ?? "") && e.statusCode === undefined)) {
     return new ProviderError({ provider: "azure", kind: "unavailable", message: `Azure ${op}: no answer within ${timeoutMs} ms` });

@@ -330,6 +330,11 @@ export class SimServer {
       path,
       rawPath: url.pathname,
       query,
+      requestHeaders: Object.fromEntries(
+        Object.entries(req.headers)
+          .filter(([k]) => k !== "authorization")
+          .map(([k, v]) => [k, String(v)]),
+      ),
       body,
       op: matched?.route.op,
       perms: matched?.route.perms ?? [],

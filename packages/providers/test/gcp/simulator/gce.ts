@@ -30,6 +30,8 @@ export interface Op {
 
 export interface OpFault {
   operationType: string;
+  /** Only operations on targets matching this (e.g. /\/instances\//). */
+  target?: RegExp;
   error?: { code: string; message: string };
   extraPolls?: number;
 }
@@ -108,7 +110,7 @@ export function gceRoutes(w: GceWorld): Route[] {
     if (again) return { status: 200, body: opView(c, again) };
     const refused = effect();
     if (refused) return refused;
-    const fi = w.opFaults.findIndex((f) => f.operationType === o.type);
+    const fi = w.opFaults.findIndex((f) => f.operationType === o.type && (!f.target || f.target.test(o.target)));
     const fault = fi >= 0 ? w.opFaults.splice(fi, 1)[0] : undefined;
     const op: Op = {
       id: String(Math.floor(1e15 + Math.random() * 1e15)),
