@@ -45,7 +45,7 @@ describe("azure: the create on the wire", () => {
     // Every resource carries our tag; the NSG's last rule denies all inbound.
     for (const p of puts) expect((p.body as Body).tags?.["clawcloud-instance"]).toBe(i.instanceId);
     const nsg = puts.find((r) => r.path.includes("/networkSecurityGroups/"))?.body as Body;
-    const rules = (nsg.properties?.securityRules as { properties: Record<string, unknown> }[]).map((r) => r.properties);
+    const rules = ((nsg.properties?.securityRules ?? []) as { properties: Record<string, unknown> }[]).map((r) => r.properties);
     expect(rules.at(-1)).toMatchObject({
       access: "Deny",
       direction: "Inbound",
