@@ -69,6 +69,8 @@ const MACHINE_TYPES = {
 export interface GcpSimOptions extends ProviderSimOptions {
   /** RUNNING answers each operation gives to /wait before DONE (default 1). */
   opPolls?: number;
+  /** Requests a minute per credential before Google's 403 rateLimitExceeded (default 1,500). */
+  quotaPerMinute?: number;
 }
 
 export class GcpSimulator extends SimulatorBase implements ConformanceSim {
@@ -113,7 +115,7 @@ export class GcpSimulator extends SimulatorBase implements ConformanceSim {
       bootPolicy: bootPolicy(o),
       nextIp: () => `34.89.0.${this.#ip++}`,
     };
-    const quota = new SlidingWindow(1500, 60_000);
+    const quota = new SlidingWindow(o.quotaPerMinute ?? 1500, 60_000);
     const crm = route(
       "POST",
       "/v1/projects/:target",
@@ -130,7 +132,11 @@ export class GcpSimulator extends SimulatorBase implements ConformanceSim {
     this.server = new SimServer(
       {
         basePath: "/compute/v1",
-        error: (status, code, message) => gceError(status, code === "server_error" ? "backendError" : code, message),
+        error: (status, code, message) =>
+          // Compute Engine answers its per-minute API quota with 403 rateLimitExceeded, not 429.
+          code === "rate_limit_exceeded"
+            ? gceError(403, "rateLimitExceeded", "Rate Limit Exceeded")
+            : gceError(status, code === "server_error" ? "backendError" : code, message),
         unauthorized: () => ({
           status: 401,
           body: {
