@@ -45,7 +45,7 @@ export interface GceContext {
   zones: ZonesClient;
   machineTypes: MachineTypesClient;
   /** Call options for every SDK call: no SDK retries. */
-  callOptions: { maxRetries: number; timeout: number };
+  callOptions: { maxRetries: number; timeout: number; autoPaginate: boolean };
   call<T>(op: string, fn: () => Promise<T>): Promise<T>;
   find<T>(op: string, fn: () => Promise<T>): Promise<T | undefined>;
   /** Waits until a mutation's operation is DONE; its `error` is thrown as a ProviderError. */
@@ -78,7 +78,7 @@ export function createGceContext(o: GcpDriverOptions): GceContext {
   const zoneOps = new ZoneOperationsClient(clientOpts);
   const globalOps = new GlobalOperationsClient(clientOpts);
   const project = o.credentials.project_id;
-  const callOptions = { maxRetries: 0, timeout: timeoutMs };
+  const callOptions = { maxRetries: 0, timeout: timeoutMs, autoPaginate: false };
 
   const call = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
     let timer: NodeJS.Timeout | undefined;
