@@ -9,7 +9,7 @@ import { createHetznerDriver, hetznerGuide } from "./hetzner/driver.ts";
 import type { ComputeProviderV1, DriverOptions, ProviderId } from "./spec.ts";
 import { createVultrDriver, vultrGuide } from "./vultr/driver.ts";
 
-export { type AzureCredentials, type AzureDriverOptions, azureGuide, azureRoleDefinition, createAzureDriver } from "./azure/index.ts";
+export { type AzureCredentials, type AzureDriverOptions, azureGuide, createAzureDriver } from "./azure/index.ts";
 export { createDigitalOceanDriver, DIGITALOCEAN_SCOPES, DIGITALOCEAN_USER_DATA_LIMIT } from "./digitalocean/driver.ts";
 export { createGcpDriver, type GcpCredentials, type GcpDriverOptions, gcpGuide } from "./gcp/index.ts";
 export { createHetznerDriver, HETZNER_USER_DATA_LIMIT } from "./hetzner/driver.ts";

@@ -46,36 +46,15 @@ export const AZURE_FORBIDDEN_ACTIONS = [
   "Microsoft.Compute/virtualMachines/extensions/write",
 ] as const;
 
-/** The custom role to create (`az role definition create --role-definition role.json`). */
-export function azureRoleDefinition(subscriptionId = "<subscription-id>", resourceGroup = "<resource-group>") {
-  return {
-    Name: "Claw Cloud VM operator",
-    IsCustom: true,
-    Description: "Create and delete Claw Cloud servers in one resource group; no Run Command, no VM extensions.",
-    Actions: [...AZURE_REQUIRED_ACTIONS],
-    NotActions: [
-      ...AZURE_FORBIDDEN_ACTIONS,
-      "Microsoft.Compute/virtualMachines/runCommands/*",
-      "Microsoft.Compute/virtualMachines/extensions/*",
-    ],
-    AssignableScopes: [`/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`],
-  };
-}
-
 export const azureGuide = {
   tokenUrl: "https://portal.azure.com/#view/Microsoft_AAD_RegisteredApps/ApplicationsListBlade",
-  permissions: [
-    "A resource group only for Claw Cloud (e.g. clawcloud), in the region you will deploy to",
-    "A custom role assignable to that resource group with exactly these actions:",
-    ...AZURE_REQUIRED_ACTIONS,
-    "Not granted, on purpose: Microsoft.Compute/virtualMachines/runCommand/action, runCommands/*, extensions/* (running code inside a VM)",
-  ],
-  notes:
-    "Least privilege on Azure: 1) az group create -n clawcloud -l <region>. 2) Save the role JSON shown here as role.json and run " +
-    "az role definition create --role-definition role.json (a custom role scoped to that one resource group; it cannot run " +
-    "commands inside VMs or install extensions — do not use Contributor or Virtual Machine Contributor, which can). " +
-    '3) az ad sp create-for-rbac -n clawcloud --role "Claw Cloud VM operator" --scopes /subscriptions/<subscription-id>/resourceGroups/clawcloud ' +
-    "prints the appId (client id), password (client secret) and tenant. Paste them here with the subscription id and the " +
-    "resource group name. Claw Cloud creates every server, disk, address and network in that group, tagged clawcloud-instance, " +
-    "with no password, a throwaway SSH key nobody holds, extensions disabled and all inbound traffic denied.",
+  // The actions of the custom role, to paste into its definition.
+  permissions: [...AZURE_REQUIRED_ACTIONS],
+  notes: [
+    "Least privilege: a custom role with exactly the actions listed, assigned to a service principal on ONE resource group kept for Claw Cloud. Not Contributor or Virtual Machine Contributor: those can run commands inside VMs (runCommand/action) and install extensions; this role cannot, and Claw Cloud also creates every VM with extensions disabled.",
+    "1. Create the resource group: az group create -n clawcloud -l <region>.",
+    '2. Create the role: save {"Name": "Claw Cloud VM operator", "Actions": [the actions listed], "NotActions": ["Microsoft.Compute/virtualMachines/runCommand/action", "Microsoft.Compute/virtualMachines/runCommands/*", "Microsoft.Compute/virtualMachines/extensions/*"], "AssignableScopes": ["/subscriptions/<subscription-id>/resourceGroups/clawcloud"]} as role.json, then az role definition create --role-definition role.json.',
+    '3. Create the service principal with only that role, on only that group: az ad sp create-for-rbac -n clawcloud --role "Claw Cloud VM operator" --scopes /subscriptions/<subscription-id>/resourceGroups/clawcloud. It prints appId (the client id), password (the client secret) and tenant.',
+    "4. Paste those here with the subscription id and the resource group name. Claw Cloud creates each server's disk, address, network and firewall in that group, tagged clawcloud-instance, with no password, a throwaway SSH key nobody holds and all inbound traffic denied; deleting the server removes them all.",
+  ].join("\n"),
 };

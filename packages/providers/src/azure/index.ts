@@ -3,5 +3,5 @@ export { AZURE_SIZES, monthlyPriceCents as azureMonthlyPriceCents } from "./cata
 export { MAX_CUSTOM_DATA_BYTES, securityRules } from "./create-server.ts";
 export type { AzureCredentials } from "./credentials.ts";
 export { createAzureDriver } from "./driver.ts";
-export { AZURE_FORBIDDEN_ACTIONS, AZURE_REQUIRED_ACTIONS, azureGuide, azureRoleDefinition } from "./guide.ts";
+export { AZURE_FORBIDDEN_ACTIONS, AZURE_REQUIRED_ACTIONS, azureGuide } from "./guide.ts";
 export { AZURE_INSTANCE_TAG, namesFor as azureNamesFor } from "./names.ts";

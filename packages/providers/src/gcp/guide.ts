@@ -31,17 +31,12 @@ export const GCP_ROLES = ["roles/compute.instanceAdmin.v1", "roles/compute.secur
 
 export const gcpGuide = {
   tokenUrl: "https://console.cloud.google.com/iam-admin/serviceaccounts",
-  permissions: [
-    ...GCP_ROLES,
-    "Not roles/iam.serviceAccountUser: Claw Cloud attaches no service account to its servers",
-    'The Compute Engine API enabled, and the project\'s "default" VPC network present',
-  ],
-  notes:
-    "Least privilege on GCP: 1) gcloud iam service-accounts create clawcloud --project <project>. " +
-    "2) Grant it exactly two roles on the project: gcloud projects add-iam-policy-binding <project> " +
-    "--member serviceAccount:clawcloud@<project>.iam.gserviceaccount.com --role roles/compute.instanceAdmin.v1, and the same with " +
-    "--role roles/compute.securityAdmin (firewall rules). Do not grant iam.serviceAccountUser: servers get no service account. " +
-    "3) gcloud iam service-accounts keys create key.json --iam-account clawcloud@<project>.iam.gserviceaccount.com and paste " +
-    "the file's contents here. Claw Cloud creates each server with a firewall rule denying all inbound traffic, " +
-    "block-project-ssh-keys, no SSH key and no password, labelled clawcloud-instance. Delete the key in the console to revoke access.",
+  permissions: [...GCP_ROLES],
+  notes: [
+    "Least privilege: a service account of its own with exactly these two roles on the project: compute.instanceAdmin.v1 (servers and their disks) and compute.securityAdmin (the firewall rule that closes each server). Do not grant iam.serviceAccountUser: Claw Cloud attaches no service account to its servers, so they hold no Google credentials.",
+    "1. gcloud iam service-accounts create clawcloud --project <project>.",
+    "2. gcloud projects add-iam-policy-binding <project> --member serviceAccount:clawcloud@<project>.iam.gserviceaccount.com --role roles/compute.instanceAdmin.v1, then the same with --role roles/compute.securityAdmin.",
+    "3. gcloud iam service-accounts keys create key.json --iam-account clawcloud@<project>.iam.gserviceaccount.com, and paste the whole file here. Delete the key in the console to revoke Claw Cloud's access.",
+    'Servers join the project\'s "default" network (the Compute Engine API must be enabled), with a firewall rule denying all inbound traffic, block-project-ssh-keys, no SSH key and no password, labelled clawcloud-instance.',
+  ].join("\n"),
 };

@@ -70,7 +70,7 @@ export class ResourceStore {
       const os = { ...(properties.osProfile as Json | undefined) };
       delete os.customData;
       properties.osProfile = os;
-      properties.vmId = r.id.length.toString(16).padStart(8, "0") + "-0000-4000-8000-000000000000";
+      properties.vmId = `${r.id.length.toString(16).padStart(8, "0")}-0000-4000-8000-000000000000`;
       properties.timeCreated = new Date(r.created).toISOString();
     }
     return { id: r.id, name: r.name, type: r.type, location: r.location, tags: r.tags, properties };
