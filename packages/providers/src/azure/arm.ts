@@ -7,7 +7,8 @@ import { ComputeManagementClient } from "@azure/arm-compute";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { ServiceClient } from "@azure/core-client";
 import { createPipelineRequest, type PipelinePolicy } from "@azure/core-rest-pipeline";
-import { type DriverOptions, ProviderError } from "../spec.ts";
+import { unlessNotFound } from "../common.ts";
+import type { DriverOptions } from "../spec.ts";
 import { type AzureCredentials, azureTokenCredential } from "./credentials.ts";
 import { toProviderError } from "./errors.ts";
 import { throttlePolicy } from "./throttle.ts";
@@ -66,14 +67,7 @@ export function createArmContext(o: AzureDriverOptions): ArmContext {
       throw toProviderError(err, op, timeoutMs);
     }
   };
-  const find = async <T>(op: string, fn: () => Promise<T>): Promise<T | undefined> => {
-    try {
-      return await call(op, fn);
-    } catch (err) {
-      if (err instanceof ProviderError && err.kind === "not_found") return undefined;
-      throw err;
-    }
-  };
+  const find = <T>(op: string, fn: () => Promise<T>) => unlessNotFound(call(op, fn));
   const armGet = (op: string, path: string) =>
     call(op, async () => {
       const res = await plain.sendRequest(createPipelineRequest({ url: `${endpoint}${path}`, method: "GET", timeout: timeoutMs }));

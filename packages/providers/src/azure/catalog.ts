@@ -31,8 +31,6 @@ export const AZURE_SIZES: Readonly<Record<string, AzureSize>> = {
   Standard_D2as_v5: { vcpus: 2, memoryMb: 8192, usdPerHour: 0.086 },
 };
 
-export const CURATED_VM_SIZES = Object.keys(AZURE_SIZES);
-
 export function monthlyPriceCents(size: string): number | undefined {
   const s = AZURE_SIZES[size];
   if (!s) return undefined;

@@ -15,6 +15,7 @@
 // catalog.ts, list-catalog.ts, validate-credentials.ts, create-server.ts, delete-server.ts,
 // servers.ts (reads, reboot), guide.ts (what to grant).
 
+import { bindDriver } from "../common.ts";
 import type { ComputeProviderV1 } from "../spec.ts";
 import { type AzureDriverOptions, createArmContext } from "./arm.ts";
 import { createServer } from "./create-server.ts";
@@ -24,17 +25,14 @@ import { findServersByTag, getServer, reboot } from "./servers.ts";
 import { validateCredentials } from "./validate-credentials.ts";
 
 export function createAzureDriver(opts: AzureDriverOptions): ComputeProviderV1 {
-  const ctx = createArmContext(opts);
-  return {
-    id: "azure",
-    version: 1,
-    validateCredentials: () => validateCredentials(ctx),
-    listRegions: () => listRegions(ctx),
-    listSizes: () => listSizes(ctx),
-    createServer: (input) => createServer(ctx, input),
-    getServer: (serverId) => getServer(ctx, serverId),
-    findServersByTag: (instanceId) => findServersByTag(ctx, instanceId),
-    deleteServer: (serverId, o) => deleteServer(ctx, serverId, o),
-    reboot: (serverId) => reboot(ctx, serverId),
-  };
+  return bindDriver("azure", createArmContext(opts), {
+    validateCredentials,
+    listRegions,
+    listSizes,
+    createServer,
+    getServer,
+    findServersByTag,
+    deleteServer,
+    reboot,
+  });
 }

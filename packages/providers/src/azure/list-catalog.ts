@@ -2,9 +2,10 @@
 // (with the locations where each is not restricted), joined with the price table in catalog.ts.
 
 import type { ResourceSku } from "@azure/arm-compute";
+import { pricedSizes } from "../common.ts";
 import type { Region, Size } from "../spec.ts";
 import type { ArmContext } from "./arm.ts";
-import { AZURE_SIZES, CURATED_VM_SIZES, monthlyPriceCents, OS_DISK_GB } from "./catalog.ts";
+import { AZURE_SIZES, monthlyPriceCents, OS_DISK_GB } from "./catalog.ts";
 
 interface Location {
   name?: string;
@@ -46,21 +47,5 @@ export async function listSizes(ctx: ArmContext): Promise<Size[]> {
       regions.set(sku.name, set);
     }
   });
-  const sizes: Size[] = [];
-  for (const id of CURATED_VM_SIZES) {
-    const where = regions.get(id);
-    const info = AZURE_SIZES[id];
-    const price = monthlyPriceCents(id);
-    if (!where || where.size === 0 || !info || price === undefined) continue;
-    sizes.push({
-      id,
-      vcpus: info.vcpus,
-      memoryMb: info.memoryMb,
-      diskGb: OS_DISK_GB,
-      priceMonthlyCents: price,
-      currency: "USD",
-      regions: [...where].sort(),
-    });
-  }
-  return sizes;
+  return pricedSizes(AZURE_SIZES, regions, { diskGb: OS_DISK_GB, price: monthlyPriceCents });
 }

@@ -10,6 +10,7 @@
 // - Delete: the instance (the boot disk goes with it), then its firewall rules.
 // - The image defaults to Ubuntu 24.04 LTS: Google's Debian images lack cloud-init.
 
+import { bindDriver } from "../common.ts";
 import type { ComputeProviderV1 } from "../spec.ts";
 import { createServer } from "./create-server.ts";
 import { deleteServer } from "./delete-server.ts";
@@ -19,17 +20,14 @@ import { findServersByTag, getServer, reboot } from "./servers.ts";
 import { validateCredentials } from "./validate-credentials.ts";
 
 export function createGcpDriver(opts: GcpDriverOptions): ComputeProviderV1 {
-  const ctx = createGceContext(opts);
-  return {
-    id: "gcp",
-    version: 1,
-    validateCredentials: () => validateCredentials(ctx),
-    listRegions: () => listRegions(ctx),
-    listSizes: () => listSizes(ctx),
-    createServer: (input) => createServer(ctx, input),
-    getServer: (serverId) => getServer(ctx, serverId),
-    findServersByTag: (instanceId) => findServersByTag(ctx, instanceId),
-    deleteServer: (serverId, o) => deleteServer(ctx, serverId, o),
-    reboot: (serverId) => reboot(ctx, serverId),
-  };
+  return bindDriver("gcp", createGceContext(opts), {
+    validateCredentials,
+    listRegions,
+    listSizes,
+    createServer,
+    getServer,
+    findServersByTag,
+    deleteServer,
+    reboot,
+  });
 }

@@ -14,6 +14,7 @@ import {
   ZonesClient,
 } from "@google-cloud/compute";
 import type { JWT } from "google-auth-library";
+import { unlessNotFound } from "../common.ts";
 import { type DriverOptions, ProviderError } from "../spec.ts";
 import { type GcpCredentials, gcpAuthClient } from "./credentials.ts";
 import { operationError, toProviderError } from "./errors.ts";
@@ -96,14 +97,7 @@ export function createGceContext(o: GcpDriverOptions): GceContext {
       clearTimeout(timer);
     }
   };
-  const find = async <T>(op: string, fn: () => Promise<T>): Promise<T | undefined> => {
-    try {
-      return await call(op, fn);
-    } catch (err) {
-      if (err instanceof ProviderError && err.kind === "not_found") return undefined;
-      throw err;
-    }
-  };
+  const find = <T>(op: string, fn: () => Promise<T>) => unlessNotFound(call(op, fn));
   // operations.wait blocks server-side up to about 2 minutes and answers with the operation
   // as it is then: call it until DONE.
   const waitLoop = async (op: string, first: Operation | null | undefined, next: (name: string) => Promise<Operation>) => {

@@ -2,6 +2,7 @@
 // project's zones (id "europe-west3-a", location its region). Sizes: the curated machine types
 // (catalog.ts) with the zones that offer them, from one aggregated list filtered to those types.
 
+import { pricedSizes } from "../common.ts";
 import type { Region, Size } from "../spec.ts";
 import { BOOT_DISK_GB, CURATED_MACHINE_TYPES, GCP_MACHINE_TYPES, monthlyPriceCents } from "./catalog.ts";
 import type { GceContext } from "./gce.ts";
@@ -34,21 +35,5 @@ export async function listSizes(ctx: GceContext): Promise<Size[]> {
       }
     }
   });
-  const sizes: Size[] = [];
-  for (const id of CURATED_MACHINE_TYPES) {
-    const zones = zonesOf.get(id);
-    const info = GCP_MACHINE_TYPES[id];
-    const price = monthlyPriceCents(id);
-    if (!zones || !info || price === undefined) continue;
-    sizes.push({
-      id,
-      vcpus: info.vcpus,
-      memoryMb: info.memoryMb,
-      diskGb: BOOT_DISK_GB,
-      priceMonthlyCents: price,
-      currency: "USD",
-      regions: [...zones].sort(),
-    });
-  }
-  return sizes;
+  return pricedSizes(GCP_MACHINE_TYPES, zonesOf, { diskGb: BOOT_DISK_GB, price: monthlyPriceCents });
 }

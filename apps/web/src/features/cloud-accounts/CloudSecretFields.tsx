@@ -14,6 +14,27 @@ const secretInput = {
   "data-lpignore": "true",
 } as const;
 
+const GUID = "00000000-0000-0000-0000-000000000000";
+
+/** What each value is, and where `az ad sp create-for-rbac` (or the portal) shows it. */
+const AZURE_FIELDS: { key: keyof AzureInput; label: string; placeholder?: string; hint?: string; secret?: boolean }[] = [
+  { key: "tenantId", label: "Tenant (directory) ID", placeholder: GUID, hint: "“tenant” in what az ad sp create-for-rbac printed." },
+  { key: "clientId", label: "Client (application) ID", placeholder: GUID, hint: "“appId” in what az ad sp create-for-rbac printed." },
+  {
+    key: "clientSecret",
+    label: "Client secret",
+    secret: true,
+    hint: "“password” in what az ad sp create-for-rbac printed: the secret's value, not its id.",
+  },
+  { key: "subscriptionId", label: "Subscription ID", placeholder: GUID },
+  {
+    key: "resourceGroup",
+    label: "Resource group",
+    placeholder: "clawcloud",
+    hint: "The group the role is assigned on. Every server Claw Cloud makes goes in it.",
+  },
+];
+
 export function AzureFields({
   value,
   onChange,
@@ -23,59 +44,22 @@ export function AzureFields({
   onChange: (key: keyof AzureInput) => (v: string) => void;
   errors: FieldErrors;
 }) {
-  const guid = "00000000-0000-0000-0000-000000000000";
   return (
     <>
-      <Field
-        label="Tenant (directory) ID"
-        name="tenantId"
-        {...secretInput}
-        placeholder={guid}
-        value={value.tenantId}
-        onValueChange={onChange("tenantId")}
-        error={errors.tenantId}
-        hint="“tenant” in what az ad sp create-for-rbac printed."
-      />
-      <Field
-        label="Client (application) ID"
-        name="clientId"
-        {...secretInput}
-        placeholder={guid}
-        value={value.clientId}
-        onValueChange={onChange("clientId")}
-        error={errors.clientId}
-        hint="“appId” in what az ad sp create-for-rbac printed."
-      />
-      <Field
-        label="Client secret"
-        name="clientSecret"
-        type="password"
-        {...secretInput}
-        revealable
-        value={value.clientSecret}
-        onValueChange={onChange("clientSecret")}
-        error={errors.clientSecret}
-        hint="“password” in what az ad sp create-for-rbac printed: the secret's value, not its id."
-      />
-      <Field
-        label="Subscription ID"
-        name="subscriptionId"
-        {...secretInput}
-        placeholder={guid}
-        value={value.subscriptionId}
-        onValueChange={onChange("subscriptionId")}
-        error={errors.subscriptionId}
-      />
-      <Field
-        label="Resource group"
-        name="resourceGroup"
-        {...secretInput}
-        placeholder="clawcloud"
-        value={value.resourceGroup}
-        onValueChange={onChange("resourceGroup")}
-        error={errors.resourceGroup}
-        hint="The group the role is assigned on. Every server Claw Cloud makes goes in it."
-      />
+      {AZURE_FIELDS.map((f) => (
+        <Field
+          key={f.key}
+          label={f.label}
+          name={f.key}
+          {...secretInput}
+          {...(f.secret ? { type: "password", revealable: true } : {})}
+          placeholder={f.placeholder}
+          value={value[f.key]}
+          onValueChange={onChange(f.key)}
+          error={errors[f.key]}
+          hint={f.hint}
+        />
+      ))}
     </>
   );
 }

@@ -15,29 +15,6 @@ type Json = Record<string, unknown>;
 
 export const GCP_PROJECT = "clawcloud-sim-123";
 
-/** Every permission the simulator's routes check. */
-const ALL_PERMISSIONS = [
-  "compute.zones.list",
-  "compute.machineTypes.list",
-  "compute.instances.create",
-  "compute.instances.get",
-  "compute.instances.list",
-  "compute.instances.delete",
-  "compute.instances.reset",
-  "compute.instances.setMetadata",
-  "compute.instances.setLabels",
-  "compute.instances.setTags",
-  "compute.disks.create",
-  "compute.subnetworks.use",
-  "compute.subnetworks.useExternalIp",
-  "compute.networks.updatePolicy",
-  "compute.firewalls.create",
-  "compute.firewalls.get",
-  "compute.firewalls.list",
-  "compute.firewalls.delete",
-  "compute.zoneOperations.get",
-  "compute.globalOperations.get",
-];
 /** roles/compute.instanceAdmin.v1 without roles/compute.securityAdmin: no firewall rules. */
 export const GCP_LIMITED_LACKS = [
   "compute.firewalls.create",
@@ -47,10 +24,22 @@ export const GCP_LIMITED_LACKS = [
   "compute.networks.updatePolicy",
 ];
 
+/** Holds every permission but those it lacks (the set is only ever asked `has`). */
+class AllBut extends Set<string> {
+  readonly #lacks: ReadonlySet<string>;
+  constructor(lacks: readonly string[]) {
+    super();
+    this.#lacks = new Set(lacks);
+  }
+  override has(p: string): boolean {
+    return !this.#lacks.has(p);
+  }
+}
+
 const ACCOUNTS: Record<ServiceAccount["label"], ServiceAccount> = {
   valid: makeServiceAccount("valid", GCP_PROJECT, "all"),
   revoked: makeServiceAccount("revoked", GCP_PROJECT, "all", true),
-  limited: makeServiceAccount("limited", GCP_PROJECT, new Set(ALL_PERMISSIONS.filter((p) => !GCP_LIMITED_LACKS.includes(p)))),
+  limited: makeServiceAccount("limited", GCP_PROJECT, new AllBut(GCP_LIMITED_LACKS)),
 };
 export const gcpKey = (which: ServiceAccount["label"] = "valid") => ACCOUNTS[which].key;
 
