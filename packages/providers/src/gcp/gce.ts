@@ -21,6 +21,8 @@ import { operationError, toProviderError } from "./errors.ts";
 
 const DEFAULT_ENDPOINT = "https://compute.googleapis.com";
 const DEFAULT_RESOURCE_MANAGER = "https://cloudresourcemanager.googleapis.com";
+/** Longest a single operations.wait may take (Google answers within about 2 minutes). */
+const WAIT_TIMEOUT_MS = 150_000;
 
 export interface GcpDriverOptions extends DriverOptions<GcpCredentials> {
   /** Cloud Resource Manager (permission checks); tests point it at the simulator. */
@@ -47,7 +49,7 @@ export interface GceContext {
   machineTypes: MachineTypesClient;
   /** Call options for every SDK call: no SDK retries. */
   callOptions: { maxRetries: number; timeout: number; autoPaginate: boolean };
-  call<T>(op: string, fn: () => Promise<T>): Promise<T>;
+  call<T>(op: string, fn: () => Promise<T>, ms?: number): Promise<T>;
   find<T>(op: string, fn: () => Promise<T>): Promise<T | undefined>;
   /** Waits until a mutation's operation is DONE; its `error` is thrown as a ProviderError. */
   waitZone(op: string, zone: string, operation: Operation | null | undefined): Promise<void>;
@@ -79,14 +81,14 @@ export function createGceContext(o: GcpDriverOptions): GceContext {
   const zoneOps = new ZoneOperationsClient(clientOpts);
   const globalOps = new GlobalOperationsClient(clientOpts);
   const project = o.credentials.project_id;
-  const callOptions = { maxRetries: 0, timeout: timeoutMs, autoPaginate: false };
+  const callOptions = { maxRetries: 0, timeout: Math.max(timeoutMs, WAIT_TIMEOUT_MS), autoPaginate: false };
 
-  const call = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
+  const call = async <T>(op: string, fn: () => Promise<T>, ms = timeoutMs): Promise<T> => {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new ProviderError({ provider: "gcp", kind: "unavailable", message: `GCP ${op}: no answer within ${timeoutMs} ms` })),
-        timeoutMs,
+        () => reject(new ProviderError({ provider: "gcp", kind: "unavailable", message: `GCP ${op}: no answer within ${ms} ms` })),
+        ms,
       );
     });
     try {
@@ -105,7 +107,8 @@ export function createGceContext(o: GcpDriverOptions): GceContext {
     for (let i = 0; cur && cur.status !== "DONE" && i < 30; i++) {
       const name = cur.name;
       if (!name) break;
-      cur = await call(op, () => next(name));
+      // operations.wait holds the request up to about 2 minutes by design: not a slow answer.
+      cur = await call(op, () => next(name), Math.max(timeoutMs, WAIT_TIMEOUT_MS));
     }
     if (cur?.error?.errors?.length) throw operationError(op, cur.error);
     if (cur && cur.status !== "DONE") {

@@ -2,13 +2,16 @@
 // PUT, long-running operations that fail or are slow, throttling, teardown of every piece, and
 // both credential checks (a bad secret, a role without a needed action).
 
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createAzureDriver } from "../../src/azure/driver.ts";
 import { bucketEmpty, throttlePolicy } from "../../src/azure/throttle.ts";
 import { allows } from "../../src/azure/validate-credentials.ts";
 import { expectProviderError, type Harness, newInstanceId } from "../conformance.ts";
 import { azureCredentials, azureHarness } from "./harness.ts";
 import type { AzureSimulator } from "./simulator/index.ts";
+
+// The official SDKs load their clients (GCP: protobuf descriptors) on first use: seconds on a busy machine.
+vi.setConfig({ testTimeout: 30_000 });
 
 let h: (Harness & { sim: AzureSimulator }) | undefined;
 afterEach(async () => {

@@ -6,13 +6,16 @@
 // it does not model (shown below). Skipped, saying so, where the descriptions are absent.
 
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createArmContext } from "../../src/azure/arm.ts";
 import { throwawayPublicKey } from "../../src/ssh.ts";
 import { newInstanceId } from "../conformance.ts";
 import { type ContractValidator, loadContract, SPECS_MISSING, specsDir } from "../contract/openapi.ts";
 import type { SimExchange } from "../simulator/types.ts";
 import { azureCredentials, azureHarness } from "./harness.ts";
+
+// The official SDKs load their clients (GCP: protobuf descriptors) on first use: seconds on a busy machine.
+vi.setConfig({ testTimeout: 30_000 });
 
 /**
  * Fields the SDKs send that the stored descriptions (Compute 2019-03-01, Network 2016-06-01)

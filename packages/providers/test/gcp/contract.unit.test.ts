@@ -5,12 +5,15 @@
 // Assertions are on what the simulator received. Skipped, saying so, where the description is absent.
 
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { throwawayPublicKey } from "../../src/ssh.ts";
 import { newInstanceId } from "../conformance.ts";
 import { type ContractValidator, loadContract, SPECS_MISSING, specsDir } from "../contract/openapi.ts";
 import type { SimExchange } from "../simulator/types.ts";
 import { gcpHarness } from "./harness.ts";
+
+// The official SDKs load their clients (GCP: protobuf descriptors) on first use: seconds on a busy machine.
+vi.setConfig({ testTimeout: 30_000 });
 
 /** Transport parameters google-gax adds to every REST call; they are not API parameters. */
 const TRANSPORT_QUERY = new Set(["$alt"]);

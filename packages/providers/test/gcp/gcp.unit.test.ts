@@ -2,11 +2,14 @@
 // service account), requestId idempotency, operations that fail or are slow, Google's 403
 // rateLimitExceeded, teardown, and the offline key path (self-signed JWTs, no token exchange).
 
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { requestIdFor } from "../../src/gcp/index.ts";
 import { expectProviderError, type Harness, newInstanceId } from "../conformance.ts";
 import { gcpHarness } from "./harness.ts";
 import type { GcpSimulator } from "./simulator/index.ts";
+
+// The official SDKs load their clients (GCP: protobuf descriptors) on first use: seconds on a busy machine.
+vi.setConfig({ testTimeout: 30_000 });
 
 let h: (Harness & { sim: GcpSimulator }) | undefined;
 afterEach(async () => {
