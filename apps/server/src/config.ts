@@ -25,6 +25,10 @@ const envSchema = z.object({
   CLAWCLOUD_HETZNER_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   CLAWCLOUD_VULTR_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   CLAWCLOUD_AWS_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CLAWCLOUD_AZURE_API_URL: z.url({ protocol: /^https$/ }).optional(),
+  CLAWCLOUD_AZURE_LOGIN_URL: z.url({ protocol: /^https$/ }).optional(),
+  CLAWCLOUD_GCP_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CLAWCLOUD_GCP_RESOURCE_MANAGER_URL: z.url({ protocol: /^https?$/ }).optional(),
   CLAWCLOUD_AWS_ACCOUNT_ID: z
     .string()
     .regex(/^\d{12}$/, "must be a 12-digit AWS account id")
@@ -123,6 +127,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
           ["hetzner", e.CLAWCLOUD_HETZNER_API_URL],
           ["vultr", e.CLAWCLOUD_VULTR_API_URL],
           ["aws", e.CLAWCLOUD_AWS_API_URL],
+          ["azure", e.CLAWCLOUD_AZURE_API_URL],
+          ["azureLogin", e.CLAWCLOUD_AZURE_LOGIN_URL],
+          ["gcp", e.CLAWCLOUD_GCP_API_URL],
+          ["gcpResourceManager", e.CLAWCLOUD_GCP_RESOURCE_MANAGER_URL],
         ] as const
       ).filter(([, url]) => url !== undefined),
     ),

@@ -1,11 +1,13 @@
 // The same deploy workflow — state machine, registration, heartbeat, delete finalizer — driving
-// each cloud's driver against its simulator: DigitalOcean, Hetzner, Vultr and AWS EC2.
+// each cloud's driver against its simulator: DigitalOcean, Hetzner, Vultr, AWS EC2, Azure and GCP.
 import { randomBytes } from "node:crypto";
 import { type Database, eq, openDatabase, schema } from "@clawcloud/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
 import { awsHarness } from "../../providers/test/aws/harness.ts";
+import { azureHarness } from "../../providers/test/azure/harness.ts";
 import type { Harness } from "../../providers/test/conformance.ts";
+import { gcpHarness } from "../../providers/test/gcp/harness.ts";
 import { digitalOceanHarness, hetznerHarness, vultrHarness } from "../../providers/test/harnesses.ts";
 import { recordHeartbeat } from "../src/agents/record-heartbeat.ts";
 import { registerAgent } from "../src/agents/register-agent.ts";
@@ -85,6 +87,8 @@ const providers = [
   ["hetzner", hetznerHarness],
   ["vultr", vultrHarness],
   ["aws", awsHarness],
+  ["azure", azureHarness],
+  ["gcp", gcpHarness],
 ] as const;
 
 describe.each(providers)("a deploy to %s", (provider, makeHarness) => {

@@ -2,7 +2,17 @@
 // sent, how our resources are named, and which SSH key a server gets.
 
 import { isIP } from "node:net";
-import { type CreateServerInput, instanceTag, ProviderError, type ProviderId } from "./spec.ts";
+import {
+  type ComputeProviderV1,
+  type CreateServerInput,
+  type CredentialCheck,
+  instanceTag,
+  ProviderError,
+  type ProviderId,
+  type Region,
+  type Server,
+  type Size,
+} from "./spec.ts";
 import { type PublicKeyInfo, parsePublicKey, throwawayPublicKey } from "./ssh.ts";
 
 /**
@@ -171,4 +181,61 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   });
   await Promise.all(workers);
   return out;
+}
+
+/** undefined when `p` fails with a not_found ProviderError (the resource is gone); other failures pass. */
+export async function unlessNotFound<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof ProviderError && err.kind === "not_found") return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The catalogue's sizes, in its order, that the provider offers somewhere (`where`), priced: for the
+ * drivers whose prices are a committed table (AWS, Azure, GCP).
+ */
+export function pricedSizes(
+  catalogue: Readonly<Record<string, { vcpus: number; memoryMb: number }>>,
+  where: ReadonlyMap<string, Iterable<string>>,
+  o: { diskGb: number; price(id: string): number | undefined },
+): Size[] {
+  const sizes: Size[] = [];
+  for (const [id, info] of Object.entries(catalogue)) {
+    const regions = [...new Set(where.get(id) ?? [])].sort();
+    const price = o.price(id);
+    if (regions.length === 0 || price === undefined) continue;
+    sizes.push({ id, vcpus: info.vcpus, memoryMb: info.memoryMb, diskGb: o.diskGb, priceMonthlyCents: price, currency: "USD", regions });
+  }
+  return sizes;
+}
+
+/** A driver's operations, each taking the driver's context first. */
+export interface DriverOperations<C> {
+  validateCredentials(ctx: C): Promise<CredentialCheck>;
+  listRegions(ctx: C): Promise<Region[]>;
+  listSizes(ctx: C): Promise<Size[]>;
+  createServer(ctx: C, input: CreateServerInput): Promise<Server>;
+  getServer(ctx: C, serverId: string): Promise<Server | undefined>;
+  findServersByTag(ctx: C, instanceId?: string): Promise<Server[]>;
+  deleteServer(ctx: C, serverId: string, opts?: { instanceId?: string }): Promise<void>;
+  reboot(ctx: C, serverId: string): Promise<void>;
+}
+
+/** The ComputeProviderV1 of a driver split into one module per operation over a shared context. */
+export function bindDriver<C>(id: ProviderId, ctx: C, ops: DriverOperations<C>): ComputeProviderV1 {
+  return {
+    id,
+    version: 1,
+    validateCredentials: () => ops.validateCredentials(ctx),
+    listRegions: () => ops.listRegions(ctx),
+    listSizes: () => ops.listSizes(ctx),
+    createServer: (input) => ops.createServer(ctx, input),
+    getServer: (serverId) => ops.getServer(ctx, serverId),
+    findServersByTag: (instanceId) => ops.findServersByTag(ctx, instanceId),
+    deleteServer: (serverId, o) => ops.deleteServer(ctx, serverId, o),
+    reboot: (serverId) => ops.reboot(ctx, serverId),
+  };
 }

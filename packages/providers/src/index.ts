@@ -2,12 +2,16 @@
 // each provider's token.
 
 import { type AwsCredentials, awsGuide, createAwsDriver } from "./aws/index.ts";
+import { type AzureCredentials, type AzureDriverOptions, azureGuide, createAzureDriver } from "./azure/index.ts";
 import { createDigitalOceanDriver, digitalOceanGuide } from "./digitalocean/driver.ts";
+import { createGcpDriver, type GcpCredentials, type GcpDriverOptions, gcpGuide } from "./gcp/index.ts";
 import { createHetznerDriver, hetznerGuide } from "./hetzner/driver.ts";
 import type { ComputeProviderV1, DriverOptions, ProviderId } from "./spec.ts";
 import { createVultrDriver, vultrGuide } from "./vultr/driver.ts";
 
+export { type AzureCredentials, type AzureDriverOptions, azureGuide, createAzureDriver } from "./azure/index.ts";
 export { createDigitalOceanDriver, DIGITALOCEAN_SCOPES, DIGITALOCEAN_USER_DATA_LIMIT } from "./digitalocean/driver.ts";
+export { createGcpDriver, type GcpCredentials, type GcpDriverOptions, gcpGuide } from "./gcp/index.ts";
 export { createHetznerDriver, HETZNER_USER_DATA_LIMIT } from "./hetzner/driver.ts";
 export * from "./local/index.ts";
 export * from "./spec.ts";
@@ -27,6 +31,8 @@ export const providerGuides: Record<ProviderId, ProviderGuide> = {
   hetzner: hetznerGuide,
   vultr: vultrGuide,
   aws: { tokenUrl: "https://console.aws.amazon.com/iam/home#/roles", permissions: awsGuide.permissions, notes: awsGuide.notes },
+  azure: azureGuide,
+  gcp: gcpGuide,
 };
 
 export type TokenCredentials = { token: string };
@@ -36,10 +42,22 @@ export interface CredentialsByProvider {
   hetzner: TokenCredentials;
   vultr: TokenCredentials;
   aws: AwsCredentials;
+  azure: AzureCredentials;
+  gcp: GcpCredentials;
+}
+
+/** Endpoints beyond the API's own that a driver may be pointed at (Azure's Entra ID, GCP's Resource Manager). */
+export interface ExtraEndpoints {
+  azureAuthorityHost?: string;
+  gcpResourceManagerUrl?: string;
 }
 
 /** The driver for a provider, given that provider's kind of credentials. */
-export function createDriver<P extends ProviderId>(provider: P, opts: DriverOptions<CredentialsByProvider[P]>): ComputeProviderV1 {
+export function createDriver<P extends ProviderId>(
+  provider: P,
+  opts: DriverOptions<CredentialsByProvider[P]>,
+  extra: ExtraEndpoints = {},
+): ComputeProviderV1 {
   switch (provider) {
     case "digitalocean":
       return createDigitalOceanDriver(opts as DriverOptions<TokenCredentials>);
@@ -49,6 +67,16 @@ export function createDriver<P extends ProviderId>(provider: P, opts: DriverOpti
       return createVultrDriver(opts as DriverOptions<TokenCredentials>);
     case "aws":
       return createAwsDriver(opts as DriverOptions<AwsCredentials>);
+    case "azure":
+      return createAzureDriver({
+        ...(opts as AzureDriverOptions),
+        ...(extra.azureAuthorityHost ? { authorityHost: extra.azureAuthorityHost } : {}),
+      });
+    case "gcp":
+      return createGcpDriver({
+        ...(opts as GcpDriverOptions),
+        ...(extra.gcpResourceManagerUrl ? { resourceManagerUrl: extra.gcpResourceManagerUrl } : {}),
+      });
     default:
       throw new Error(`Unknown provider ${String(provider)}`);
   }

@@ -2,7 +2,7 @@
 // user's credentials (and, for tests or compatible clouds, an API base URL and a fetch), speaks
 // its provider's API, and knows nothing of our database. Versioned: a breaking change is V2.
 
-export type ProviderId = "digitalocean" | "hetzner" | "vultr" | "aws";
+export type ProviderId = "digitalocean" | "hetzner" | "vultr" | "aws" | "azure" | "gcp";
 
 export interface DriverOptions<C> {
   credentials: C;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-export const providerSchema = z.enum(["digitalocean", "hetzner", "vultr", "aws"]);
+export const providerSchema = z.enum(["digitalocean", "hetzner", "vultr", "aws", "azure", "gcp"]);
 export type Provider = z.infer<typeof providerSchema>;
 
 export const credentialSummarySchema = z
@@ -53,6 +53,55 @@ export const awsSecretSchema = z.union([
 ]);
 export type AwsSecret = z.infer<typeof awsSecretSchema>;
 
+const guid = (what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+      `The ${what} is a GUID like 00000000-0000-0000-0000-000000000000`,
+    );
+
+/** An Azure service principal's client secret, for one subscription and resource group. */
+export const azureSecretSchema = z.strictObject({
+  tenantId: guid("tenant (directory) id"),
+  clientId: guid("client (application) id"),
+  clientSecret: z
+    .string()
+    .min(16, "This client secret is too short: paste the secret's value, not its id")
+    .max(256)
+    .regex(/^[\x21-\x7e]+$/, "A client secret has no spaces: paste only the secret's value"),
+  subscriptionId: guid("subscription id"),
+  resourceGroup: z
+    .string()
+    .trim()
+    .regex(
+      /^[-\w.()]{1,89}[-\w()]$/,
+      "A resource group name has 1–90 letters, digits, '-', '_', '.', '(' or ')' and does not end with '.'",
+    ),
+});
+export type AzureSecret = z.infer<typeof azureSecretSchema>;
+
+/** A GCP service account's JSON key, as `gcloud iam service-accounts keys create` writes it. */
+export const gcpSecretSchema = z.object({
+  type: z.literal("service_account", 'Paste a service account key: its "type" is "service_account"'),
+  project_id: z.string().regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, "project_id is not a GCP project id"),
+  private_key_id: z.string().regex(/^[0-9a-f]{40}$/i, "private_key_id is not a key id"),
+  private_key: z
+    .string()
+    .max(8192)
+    .regex(
+      /^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n?$/,
+      "private_key is not the PEM key of a service account key file",
+    ),
+  client_email: z
+    .string()
+    .regex(/^[a-z][-a-z0-9]{4,29}@[-a-z0-9.]+\.gserviceaccount\.com$/, "client_email is not a service account address"),
+  client_id: z.string().max(64).optional(),
+  // Other fields of the key file (auth_uri, token_uri, universe_domain…) are accepted and dropped.
+});
+export type GcpSecret = z.infer<typeof gcpSecretSchema>;
+
 export const credentialLabelSchema = z
   .string()
   .trim()
@@ -85,6 +134,18 @@ export const createCredentialSchema = z
       secret: awsSecretSchema,
       deleteAfterProvisioning: z.boolean().optional(),
     }),
+    z.strictObject({
+      provider: z.literal("azure"),
+      label: credentialLabelSchema,
+      secret: azureSecretSchema,
+      deleteAfterProvisioning: z.boolean().optional(),
+    }),
+    z.strictObject({
+      provider: z.literal("gcp"),
+      label: credentialLabelSchema,
+      secret: gcpSecretSchema,
+      deleteAfterProvisioning: z.boolean().optional(),
+    }),
   ])
   .meta({ id: "CreateCredential" });
 export type CreateCredential = z.infer<typeof createCredentialSchema>;
@@ -114,7 +175,7 @@ export const providerGuideSchema = z
     tokenUrl: z.string(),
     permissions: z.array(z.string()),
     notes: z.string(),
-    secretKind: z.enum(["token", "aws"]),
+    secretKind: z.enum(["token", "aws", "azure", "gcp"]),
   })
   .meta({ id: "ProviderGuide" });
 export type ProviderGuide = z.infer<typeof providerGuideSchema>;

@@ -3,7 +3,14 @@
 import { ProviderError } from "@clawcloud/providers";
 import { AppError } from "../errors.ts";
 
-const providerNames = { digitalocean: "DigitalOcean", hetzner: "Hetzner Cloud", vultr: "Vultr", aws: "AWS" } as const;
+const providerNames = {
+  digitalocean: "DigitalOcean",
+  hetzner: "Hetzner Cloud",
+  vultr: "Vultr",
+  aws: "AWS",
+  azure: "Azure",
+  gcp: "Google Cloud",
+} as const;
 
 export function toAppError(err: unknown): unknown {
   if (!(err instanceof ProviderError)) return err;

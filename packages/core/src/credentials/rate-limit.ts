@@ -49,6 +49,16 @@ export const PROVIDER_LIMITS: Record<Provider, readonly BucketSpec[]> = {
   // (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html). ~20 a second,
   // with a burst small enough for the mutating buckets.
   aws: [{ capacity: 50, perSecond: 18 }],
+  // Azure and GCP: their drivers speak through the official SDKs' own HTTP stacks, which do not
+  // take the wrapped fetch, so these buckets are not applied to them yet (the drivers honour the
+  // clouds' own throttling signals instead: azure/throttle.ts, gcp/errors.ts).
+  // Azure Resource Manager: token buckets per principal and subscription, writes and deletes 200
+  // refilling 10 a second, reads 250 refilling 25 (learn.microsoft.com, "Understand how Azure
+  // Resource Manager throttles requests"). Kept under the write bucket.
+  azure: [{ capacity: 50, perSecond: 8 }],
+  // Compute Engine: per-project per-minute API quotas (default 1,500 reads and 1,500 writes a
+  // minute on new projects); 20 + 15·60 = 920 ≤ 1,500.
+  gcp: [{ capacity: 20, perSecond: 15 }],
 };
 
 /** Time as the limiter sees it: injectable so tests and benchmarks can compress it. */

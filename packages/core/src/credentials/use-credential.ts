@@ -1,13 +1,14 @@
 // Opens a stored credential for one use. A row that does not decrypt (a missing master key
 // version, a tampered or moved ciphertext) fails closed, alone: it is marked unavailable and the
 // caller gets CREDENTIAL_UNAVAILABLE — never a driver with an empty secret.
-import type { AwsSecret, Provider } from "@clawcloud/contracts";
+import type { Provider } from "@clawcloud/contracts";
 import { eq, schema } from "@clawcloud/db";
 import type { ComputeProviderV1 } from "@clawcloud/providers";
 import type { Actor } from "../actor.ts";
 import { AppError } from "../errors.ts";
 import { credentialAad, decryptSecret } from "../vault/envelope.ts";
 import type { CredentialDeps } from "./create-credential.ts";
+import type { ProviderSecret } from "./drivers.ts";
 import { findCredential } from "./find-credential.ts";
 import { toAppError } from "./provider-error.ts";
 
@@ -24,10 +25,10 @@ export async function openDriver(
   opts: { markUsed?: boolean } = {},
 ): Promise<ComputeProviderV1> {
   const row = await findCredential(deps.db, actor, id);
-  let secret: string | AwsSecret;
+  let secret: ProviderSecret;
   try {
     const plain = await decryptSecret(deps.keys, row, credentialAad(row.workspaceId, row.id));
-    secret = JSON.parse(plain) as string | AwsSecret;
+    secret = JSON.parse(plain) as ProviderSecret;
     if (!secret) throw new Error("empty secret");
   } catch {
     await deps.db

@@ -76,6 +76,7 @@
 // validate.ts (create-input checks), lookups.ts (shared reads), list-catalog.ts,
 // validate-credentials.ts, create-server.ts, delete-server.ts and find-servers.ts.
 
+import { bindDriver } from "../common.ts";
 import type { ComputeProviderV1 } from "../spec.ts";
 import { createServer } from "./create-server.ts";
 import { deleteServer } from "./delete-server.ts";
@@ -90,17 +91,14 @@ export { statusOf } from "./servers.ts";
 export { MAX_USER_DATA_BYTES } from "./validate.ts";
 
 export function createAwsDriver(opts: AwsDriverOptions): ComputeProviderV1 {
-  const ctx = createEc2Context(opts);
-  return {
-    id: "aws",
-    version: 1,
-    validateCredentials: () => validateCredentials(ctx),
-    listRegions: () => listRegions(ctx),
-    listSizes: () => listSizes(ctx),
-    createServer: (input) => createServer(ctx, input),
-    getServer: (serverId) => getServer(ctx, serverId),
-    findServersByTag: (instanceId) => findServersByTag(ctx, instanceId),
-    deleteServer: (serverId, o) => deleteServer(ctx, serverId, o),
-    reboot: (serverId) => reboot(ctx, serverId),
-  };
+  return bindDriver("aws", createEc2Context(opts), {
+    validateCredentials,
+    listRegions,
+    listSizes,
+    createServer,
+    getServer,
+    findServersByTag,
+    deleteServer,
+    reboot,
+  });
 }

@@ -21,9 +21,12 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
 
-/** `<repo>/../shared/specs`, where CI puts the providers' descriptions; undefined when absent. */
+/**
+ * `<repo>/../shared/specs`, where CI puts the providers' descriptions (or CLAWCLOUD_SPECS_DIR, for
+ * a clone that lives elsewhere, e.g. a git worktree); undefined when absent.
+ */
 export function specsDir(): string | undefined {
-  const dir = path.join(REPO_ROOT, "..", "shared", "specs");
+  const dir = process.env.CLAWCLOUD_SPECS_DIR ?? path.join(REPO_ROOT, "..", "shared", "specs");
   return existsSync(dir) ? dir : undefined;
 }
 

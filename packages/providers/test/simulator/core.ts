@@ -4,6 +4,7 @@
 // Fast by design: nothing sleeps unless a test injects a `slow` fault.
 
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { FaultKind, FaultOptions, SimExchange, SimOperation } from "./types.ts";
 
@@ -135,6 +136,9 @@ export interface RouteContext {
   now: number;
   /** The server's own URL with the API base path, for links. */
   apiUrl: string;
+  headers: http.IncomingHttpHeaders;
+  /** The body as sent (form-encoded token requests are not JSON). */
+  rawBody: string;
 }
 
 export interface Route {
@@ -144,6 +148,8 @@ export interface Route {
   op?: SimOperation;
   /** Permissions a token needs (DigitalOcean scopes, "write", Vultr ACLs); none = any valid token. */
   perms?: readonly string[];
+  /** Needs no token (an identity provider's token endpoint); not rate limited. */
+  public?: boolean;
   handle(ctx: RouteContext): SimResponse;
 }
 
@@ -158,6 +164,8 @@ export interface ProviderProfile {
   injectedRateLimit(retryAfterSeconds: number, now: number): SimResponse;
   /** Key rate limits by token (DigitalOcean, Hetzner) or by client address (Vultr). */
   rateKey: "token" | "address";
+  /** Resolves a bearer token the token map does not hold (self-signed JWTs, GCP). */
+  authenticate?(bearer: string, now: number): TokenInfo | undefined;
 }
 
 interface Fault extends FaultOptions {
@@ -172,6 +180,8 @@ export interface SimServerOptions {
   rateLimits?: boolean;
   /** With a ManualClock: simulated time each request takes (the clock advances by it), default 0. */
   latencyMs?: number;
+  /** Serve HTTPS with this key and certificate (Azure's SDK sends bearer tokens only over https). */
+  tls?: { key: string; cert: string };
 }
 
 export class SimServer {
@@ -184,6 +194,7 @@ export class SimServer {
   readonly #tokens: Map<string, TokenInfo>;
   readonly #rateLimits: boolean;
   readonly #latencyMs: number;
+  readonly #tls: { key: string; cert: string } | undefined;
   #faults: Fault[] = [];
   #server: http.Server | undefined;
   readonly #sockets = new Set<Socket>();
@@ -197,6 +208,7 @@ export class SimServer {
     this.random = seededRandom(o.seed ?? 42);
     this.#rateLimits = o.rateLimits ?? true;
     this.#latencyMs = o.latencyMs ?? 0;
+    this.#tls = o.tls;
     this.#routes = routes.map((route) => {
       const names: string[] = [];
       const re = new RegExp(
@@ -204,20 +216,23 @@ export class SimServer {
           names.push(n);
           return "([^/]+)";
         })}$`,
+        // ARM paths are case-insensitive ("resourceGroups" / "resourcegroups").
+        "i",
       );
       return { route, re, names };
     });
   }
 
   async start(): Promise<void> {
-    const server = http.createServer((req, res) => {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
       this.#handle(req, res).catch((e: unknown) => {
         if (!res.headersSent) {
           res.writeHead(500, { "content-type": "application/json" });
           res.end(JSON.stringify({ simulator_bug: String(e) }));
         }
       });
-    });
+    };
+    const server = this.#tls ? https.createServer(this.#tls, handler) : http.createServer(handler);
     server.keepAliveTimeout = 1000;
     server.on("connection", (s) => {
       this.#sockets.add(s);
@@ -226,7 +241,7 @@ export class SimServer {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     this.#server = server;
     const { port } = server.address() as AddressInfo;
-    this.url = `http://127.0.0.1:${port}${this.#profile.basePath}`;
+    this.url = `${this.#tls ? "https" : "http"}://127.0.0.1:${port}${this.#profile.basePath}`;
   }
 
   async stop(): Promise<void> {
@@ -315,6 +330,11 @@ export class SimServer {
       path,
       rawPath: url.pathname,
       query,
+      requestHeaders: Object.fromEntries(
+        Object.entries(req.headers)
+          .filter(([k]) => k !== "authorization")
+          .map(([k, v]) => [k, String(v)]),
+      ),
       body,
       op: matched?.route.op,
       perms: matched?.route.perms ?? [],
@@ -351,8 +371,21 @@ export class SimServer {
     if (fault?.kind === "server_error")
       return send(this.#profile.error(fault.status ?? 500, "server_error", "Internal server error (injected by the simulator)."));
 
+    const ctxOf = (token: TokenInfo) => ({
+      params: matched?.params ?? {},
+      query: url.searchParams,
+      body,
+      token,
+      now,
+      apiUrl: this.url,
+      headers: req.headers,
+      rawBody: text,
+    });
+    if (matched?.route.public) return send(matched.route.handle(ctxOf({ label: "public", grants: new Set() })));
+
     const auth = req.headers.authorization ?? "";
-    const token = auth.startsWith("Bearer ") ? this.#tokens.get(auth.slice(7)) : undefined;
+    const bearer = auth.startsWith("Bearer ") ? auth.slice(7) : undefined;
+    const token = bearer === undefined ? undefined : (this.#tokens.get(bearer) ?? this.#profile.authenticate?.(bearer, now));
     if (!token || token.revoked) return send(this.#profile.unauthorized());
 
     if (this.#rateLimits) {
@@ -371,7 +404,7 @@ export class SimServer {
     const lacking = (matched.route.perms ?? []).find((p) => !hasGrant(token, p));
     if (lacking) return send(this.#profile.forbidden(lacking));
 
-    const result = matched.route.handle({ params: matched.params, query: url.searchParams, body, token, now, apiUrl: this.url });
+    const result = matched.route.handle(ctxOf(token));
     if (fault?.kind === "lost_response") {
       // It happened; the caller never hears about it.
       exchange.status = result.status;

@@ -77,6 +77,8 @@ export interface SimExchange {
   /** The full request path as sent, including the base path. */
   rawPath: string;
   query: Record<string, string[]>;
+  /** Request headers (lower-case names), where the simulator records them. */
+  requestHeaders?: Record<string, string>;
   body: unknown;
   op: SimOperation | undefined;
   /** The permissions the simulator required for this request (DigitalOcean scopes, "write", Vultr ACLs). */

@@ -11,7 +11,14 @@ export const route = createRoute({
   responses: { 200: { description: "Providers", content: { "application/json": { schema: providerGuideListSchema } } } },
 });
 
-const names = { digitalocean: "DigitalOcean", hetzner: "Hetzner Cloud", vultr: "Vultr", aws: "AWS" } as const;
+const names = {
+  digitalocean: "DigitalOcean",
+  hetzner: "Hetzner Cloud",
+  vultr: "Vultr",
+  aws: "AWS",
+  azure: "Microsoft Azure",
+  gcp: "Google Cloud",
+} as const;
 
 const items: ProviderGuide[] = (Object.keys(names) as (keyof typeof names)[]).map((id) => ({
   id,
@@ -19,7 +26,7 @@ const items: ProviderGuide[] = (Object.keys(names) as (keyof typeof names)[]).ma
   tokenUrl: providerGuides[id].tokenUrl,
   permissions: providerGuides[id].permissions,
   notes: providerGuides[id].notes,
-  secretKind: id === "aws" ? "aws" : "token",
+  secretKind: id === "aws" || id === "azure" || id === "gcp" ? id : "token",
 }));
 
 export function register(app: Api): void {

@@ -11,16 +11,31 @@ import { ErrorState, LoadingList } from "../../ui/States";
 import { SubmitButton } from "../../ui/SubmitButton";
 import { type FieldErrors, hasErrors } from "../auth/validation";
 import { type CreateCredentialInput, type ProviderGuide, type ProviderId, useAwsSetup, useCreateCredential, useProviders } from "./api";
+import { AzureFields, GcpKeyField } from "./CloudSecretFields";
 import { ProviderGuidePanel } from "./ProviderGuidePanel";
 import { ProviderMark } from "./ProviderMark";
-import { LABEL_MAX, validateAwsKeys, validateAwsRegion, validateAwsRole, validateLabel, validateToken } from "./validation";
+import {
+  type AzureInput,
+  LABEL_MAX,
+  parseGcpKey,
+  validateAwsKeys,
+  validateAwsRegion,
+  validateAwsRole,
+  validateAzure,
+  validateLabel,
+  validateToken,
+} from "./validation";
 
 const TAGLINES: Record<string, string> = {
   digitalocean: "Droplets, simple pricing",
   hetzner: "Low prices, EU and US",
   vultr: "Many regions worldwide",
   aws: "EC2, via an IAM role",
+  azure: "VMs in one resource group",
+  gcp: "Compute Engine, service account",
 };
+
+const NO_AZURE: AzureInput = { tenantId: "", clientId: "", clientSecret: "", subscriptionId: "", resourceGroup: "" };
 
 type AwsMode = "role" | "keys";
 
@@ -96,6 +111,8 @@ function AddAccountForm({ providers, initial }: { providers: ProviderGuide[]; in
   const [accessKeyId, setAccessKeyId] = useState("");
   const [secretAccessKey, setSecretAccessKey] = useState("");
   const [region, setRegion] = useState("");
+  const [azure, setAzure] = useState<AzureInput>(NO_AZURE);
+  const [gcpKey, setGcpKey] = useState("");
   const [deleteAfter, setDeleteAfter] = useState(false);
   const [errors, setErrors] = useState<FieldErrors>({});
   const formRef = useRef<HTMLFormElement>(null);
@@ -121,7 +138,8 @@ function AddAccountForm({ providers, initial }: { providers: ProviderGuide[]; in
   const guide = providers.find((p) => p.id === provider) ?? providers[0];
   if (!guide) return null;
   const effectiveLabel = labelEdited ? label : guide.name;
-  const isAws = guide.secretKind === "aws";
+  const kind = guide.secretKind;
+  const isAws = kind === "aws";
 
   function focusField(name: string) {
     const element = formRef.current?.elements.namedItem(name);
@@ -132,6 +150,8 @@ function AddAccountForm({ providers, initial }: { providers: ProviderGuide[]; in
     setToken("");
     setSecretAccessKey("");
     setAccessKeyId("");
+    setAzure((a) => ({ ...a, clientSecret: "" }));
+    setGcpKey("");
   }
 
   function edit(setter: (v: string) => void, key: string) {
@@ -146,7 +166,10 @@ function AddAccountForm({ providers, initial }: { providers: ProviderGuide[]; in
     event.preventDefault();
     if (create.isPending || !guide) return;
     const next: FieldErrors = { label: validateLabel(effectiveLabel) };
-    if (!isAws) next.secret = validateToken(token, guide.name);
+    const parsedKey = kind === "gcp" ? parseGcpKey(gcpKey) : undefined;
+    if (kind === "token") next.secret = validateToken(token, guide.name);
+    else if (kind === "azure") Object.assign(next, validateAzure(azure));
+    else if (parsedKey) next.gcpKey = "error" in parsedKey ? parsedKey.error : undefined;
     else if (awsMode === "role") Object.assign(next, validateAwsRole(roleArn, externalId));
     else Object.assign(next, validateAwsKeys(accessKeyId, secretAccessKey));
     if (isAws) next.region = validateAwsRegion(region);
@@ -161,11 +184,22 @@ function AddAccountForm({ providers, initial }: { providers: ProviderGuide[]; in
     outgoing.current = {
       provider: guide.id,
       label: effectiveLabel.trim(),
-      secret: !isAws
-        ? token.trim()
-        : awsMode === "role"
-          ? { roleArn: roleArn.trim(), externalId: externalId.trim(), ...awsRegion }
-          : { accessKeyId: accessKeyId.trim(), secretAccessKey: secretAccessKey.trim(), ...awsRegion },
+      secret:
+        kind === "token"
+          ? token.trim()
+          : kind === "azure"
+            ? {
+                tenantId: azure.tenantId.trim(),
+                clientId: azure.clientId.trim(),
+                clientSecret: azure.clientSecret.trim(),
+                subscriptionId: azure.subscriptionId.trim(),
+                resourceGroup: azure.resourceGroup.trim(),
+              }
+            : parsedKey && "key" in parsedKey
+              ? parsedKey.key
+              : awsMode === "role"
+                ? { roleArn: roleArn.trim(), externalId: externalId.trim(), ...awsRegion }
+                : { accessKeyId: accessKeyId.trim(), secretAccessKey: secretAccessKey.trim(), ...awsRegion },
       deleteAfterProvisioning: deleteAfter,
     };
     // Submitted: the secret leaves the form's state now, whatever the answer.
@@ -175,14 +209,16 @@ function AddAccountForm({ providers, initial }: { providers: ProviderGuide[]; in
         navigate(`/cloud-accounts/${encodeURIComponent(created.id)}`, {
           state: flashState(
             `credential:${created.id}`,
-            `Connected. ${guide.name} accepted the ${isAws ? "credential" : "token"}, and it is stored encrypted.`,
+            `Connected. ${guide.name} accepted the ${kind === "token" ? "token" : "credential"}, and it is stored encrypted.`,
           ),
         });
       },
       onError: (error) => {
         const labelProblem = error instanceof ApiError && error.code === "VALIDATION_FAILED" && /\b(label|name)\b/i.test(error.message);
         // The secret was cleared: the next step is to paste one again (focused once the form is enabled again).
-        focusAfterError.current = labelProblem ? "label" : !isAws ? "secret" : awsMode === "role" ? "roleArn" : "accessKeyId";
+        focusAfterError.current = labelProblem
+          ? "label"
+          : ({ token: "secret", azure: "clientSecret", gcp: "gcpKey" }[kind as string] ?? (awsMode === "role" ? "roleArn" : "accessKeyId"));
       },
     });
   }
@@ -228,7 +264,11 @@ function AddAccountForm({ providers, initial }: { providers: ProviderGuide[]; in
               error={errors.label}
               hint="Only you see this, e.g. “Personal” or “Acme production”."
             />
-            {!isAws ? (
+            {kind === "azure" ? (
+              <AzureFields value={azure} errors={errors} onChange={(key) => edit((v) => setAzure((a) => ({ ...a, [key]: v })), key)} />
+            ) : kind === "gcp" ? (
+              <GcpKeyField value={gcpKey} onChange={edit(setGcpKey, "gcpKey")} error={errors.gcpKey} />
+            ) : !isAws ? (
               <Field
                 label="API token"
                 name="secret"
@@ -340,8 +380,8 @@ function AddAccountForm({ providers, initial }: { providers: ProviderGuide[]; in
                   Delete it after the first deploy
                 </label>
                 <p id={deleteHintId} className="field-hint">
-                  Claw Cloud forgets the {isAws ? "credential" : "token"} once your assistant's server is created. You add it again to
-                  deploy another.
+                  Claw Cloud forgets the {kind === "token" ? "token" : "credential"} once your assistant's server is created. You add it
+                  again to deploy another.
                 </p>
               </div>
             </div>

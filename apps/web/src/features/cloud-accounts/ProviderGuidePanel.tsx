@@ -45,7 +45,8 @@ export function ProviderGuidePanel({ guide, headingId }: { guide: ProviderGuide;
   const [copyStatus, setCopyStatus] = useState<string>("");
   const listId = useId();
   const url = safeHttpsUrl(guide.tokenUrl);
-  const noun = guide.secretKind === "aws" ? "access for Claw Cloud" : "an API token";
+  const noun = guide.secretKind === "token" ? "an API token" : "access for Claw Cloud";
+  const place = { token: "token page", aws: "IAM console", azure: "app registrations", gcp: "service accounts page" }[guide.secretKind];
   const notes = notesOf(guide);
 
   async function onCopy() {
@@ -68,7 +69,7 @@ export function ProviderGuidePanel({ guide, headingId }: { guide: ProviderGuide;
             Open{" "}
             {url ? (
               <a href={url} target="_blank" rel="noopener noreferrer" className="guide-link">
-                {guide.name}’s {guide.secretKind === "aws" ? "IAM console" : "token page"}
+                {guide.name}’s {place}
                 <span className="visually-hidden"> (opens in a new tab)</span>
                 <span aria-hidden="true"> ↗</span>
               </a>
@@ -108,8 +109,8 @@ export function ProviderGuidePanel({ guide, headingId }: { guide: ProviderGuide;
         ) : null}
         <li>
           <span className="guide-step-text">
-            Copy the {guide.secretKind === "aws" ? "details" : "token"} and paste {guide.secretKind === "aws" ? "them" : "it"} here. Claw
-            Cloud checks it with {guide.name} before saving it.
+            Copy the {guide.secretKind === "token" ? "token" : "details"} and paste {guide.secretKind === "token" ? "it" : "them"} here.
+            Claw Cloud checks it with {guide.name} before saving it.
           </span>
         </li>
       </ol>

@@ -28,10 +28,13 @@ export type AwsSecretInput =
   | { roleArn: string; externalId: string; region?: string }
   | { accessKeyId: string; secretAccessKey: string; region?: string };
 
+export type AzureSecretInput = { tenantId: string; clientId: string; clientSecret: string; subscriptionId: string; resourceGroup: string };
+
 export interface CreateCredentialInput {
   provider: ProviderId;
   label: string;
-  secret: string | AwsSecretInput;
+  /** A token; AWS's role or keys; Azure's service principal; GCP's service account key (parsed JSON). */
+  secret: string | AwsSecretInput | AzureSecretInput | Record<string, unknown>;
   deleteAfterProvisioning?: boolean;
 }
 

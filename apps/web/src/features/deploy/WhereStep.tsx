@@ -11,7 +11,7 @@ import { ProviderMark } from "../cloud-accounts/ProviderMark";
 import { TokenMask } from "../cloud-accounts/TokenMask";
 import { LOCAL, unusableReason } from "./draft";
 
-const PROVIDER_ORDER = ["digitalocean", "hetzner", "vultr", "aws"];
+const PROVIDER_ORDER = ["digitalocean", "hetzner", "vultr", "aws", "azure", "gcp"];
 
 function VerifyNotice({ email }: { email: string }) {
   const resend = useResendVerification();

@@ -1,0 +1,9 @@
+// The shared ComputeProviderV1 conformance suite, run against the GCP driver and the Compute Engine simulator.
+import { vi } from "vitest";
+import { runConformanceSuite } from "../conformance.ts";
+import { gcpHarness } from "./harness.ts";
+
+// The official SDKs load their clients (GCP: protobuf descriptors) on first use: seconds on a busy machine.
+vi.setConfig({ testTimeout: 30_000 });
+
+runConformanceSuite("gcp", () => gcpHarness());
