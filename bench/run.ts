@@ -3,6 +3,7 @@
 import pg from "pg";
 import { benchApiLatency } from "./api-latency.ts";
 import { benchCallsPerDeploy, benchDeployBurst, benchFaultSuite } from "./deploys.ts";
+import { benchRelay } from "./relay.ts";
 import { benchStartup } from "./startup.ts";
 import { benchWebBundle } from "./web-bundle.ts";
 
@@ -41,3 +42,4 @@ print(await benchCallsPerDeploy());
 print(await benchDeployBurst(200));
 // The fault suite on the PostgreSQL server (its pool runs the workers side by side), else PGlite.
 print((await withScratchDatabase((url) => benchFaultSuite(1000, { databaseUrl: url }))) ?? (await benchFaultSuite(1000)));
+print(await benchRelay());
