@@ -62,7 +62,8 @@ export async function startRelayServer(count: number, users: number): Promise<Re
 
   const child: ChildProcess = fork(join(import.meta.dirname, "relay-server.ts"), [], {
     env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", ...env },
-    execArgv: ["--expose-gc"],
+    // BENCH_CPU_PROF=<dir> writes the server's CPU profile there (to find where a missed figure goes).
+    execArgv: ["--expose-gc", ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [])],
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   await new Promise<void>((resolve, reject) => {

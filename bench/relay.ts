@@ -23,6 +23,8 @@ import { pct } from "./support.ts";
 
 const FRAME_BYTES = 1024;
 const SEQ_DIGITS = 10;
+/** Frames in flight for the throughput run: enough that a descheduled process never idles the others. */
+const WINDOW = 256;
 const template = Buffer.alloc(FRAME_BYTES, "x");
 /** A 1 KB text frame (the browser sends JSON text; the relay never reads it) carrying its sequence number. */
 const frame = (seq: number) => {
@@ -126,10 +128,10 @@ async function throughput(server: RelayServer, seconds: number): Promise<string[
   const agent = await connectEchoAgent(server.url, target.credential);
   const chat = await connectChat(server.url, target);
   try {
-    await pipelined(chat, 64, 2);
+    await pipelined(chat, WINDOW, 2);
     const before = await server.stats();
     const ownBefore = process.cpuUsage();
-    const perSec = await pipelined(chat, 64, seconds);
+    const perSec = await pipelined(chat, WINDOW, seconds);
     const own = process.cpuUsage(ownBefore);
     const after = await server.stats();
     const frames = perSec * 2 * seconds;
@@ -137,7 +139,7 @@ async function throughput(server: RelayServer, seconds: number): Promise<string[
     // whoever gets the cores (the client side here runs browser and agent on one thread).
     const usPerFrame = ((after.cpuMs - before.cpuMs) * 1000) / frames;
     return [
-      `relay throughput, 1 KB frames pipelined browser → server → agent double → back, 64 in flight, one chat socket, ${seconds} s:`,
+      `relay throughput, 1 KB frames pipelined browser → server → agent double → back, ${WINDOW} in flight, one chat socket, ${seconds} s:`,
       `  ${Math.round(perSec).toLocaleString("en")} round trips/s = ${Math.round(perSec * 2).toLocaleString("en")} frames/s relayed by one server process (each round trip crosses it twice) (target ≥ 20,000 frames/s)`,
       `  server CPU ${usPerFrame.toFixed(1)} µs per relayed frame (≈ ${Math.round(1e6 / usPerFrame).toLocaleString("en")} frames/s per busy core); ` +
         `load-client CPU ${(((own.user + own.system) / 1e3 / (seconds * 1000)) * 100).toFixed(0)}% of a core`,

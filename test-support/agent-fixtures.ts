@@ -25,7 +25,7 @@ export async function workspaceOfUser(db: Db, email: string): Promise<string> {
   return row.workspaceId;
 }
 
-/** Inserts `count` running instances in the workspace, each with a live agent credential. */
+/** Inserts `count` ready instances in the workspace, each with a live agent credential. */
 export async function insertRegisteredInstances(db: Db, workspaceId: string, count: number, batch = 500): Promise<RegisteredInstance[]> {
   const out: RegisteredInstance[] = [];
   for (let start = 0; start < count; start += batch) {
@@ -42,8 +42,11 @@ export async function insertRegisteredInstances(db: Db, workspaceId: string, cou
           workspaceId,
           name: `bench-${start + i}`,
           provider: "local",
-          state: "running",
-          step: "done",
+          // Ready, with no heartbeat recorded yet: the unreachable sweep only flips instances whose
+          // last heartbeat is old, so a load test's idle doubles are left alone.
+          state: "ready",
+          step: "ready",
+          readyAt: now,
           registeredAt: now,
           agentVersion: "bench",
         })),
