@@ -41,7 +41,7 @@ export async function insertRegisteredInstances(db: Db, workspaceId: string, cou
           id: r.instanceId,
           workspaceId,
           name: `bench-${start + i}`,
-          provider: "local",
+          provider: "digitalocean",
           // Ready, with no heartbeat recorded yet: the unreachable sweep only flips instances whose
           // last heartbeat is old, so a load test's idle doubles are left alone.
           state: "ready",
