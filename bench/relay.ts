@@ -88,6 +88,8 @@ async function latency(server: RelayServer, rate: number, seconds: number): Prom
   const target = server.instances[0];
   if (!target) throw new Error("no instance");
   const agent = await connectEchoAgent(server.url, target.credential);
+  // Let the server's start-up work (the job queue's first maintenance on the embedded database) pass.
+  await new Promise((r) => setTimeout(r, 5_000));
   try {
     const paths: [string, WebSocket][] = [
       ["direct", await connectPlain(`ws://127.0.0.1:${echo.port}/`)],
