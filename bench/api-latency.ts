@@ -4,20 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { freePort, spawnServer, stop, waitForHealth } from "./support.ts";
-
-async function signUp(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/sign-up/email`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: url },
-    body: JSON.stringify({ name: "Bench", email: `bench-${Date.now()}@example.com`, password: "benchmark password" }),
-  });
-  if (res.status !== 200) throw new Error(`sign-up failed: ${res.status}`);
-  // Both cookies a browser would send back: the session token and its signed cache.
-  const cookies = res.headers.getSetCookie().map((c) => c.split(";")[0] ?? "");
-  if (!cookies.some((c) => c.startsWith("better-auth.session_token="))) throw new Error("no session cookie");
-  return cookies.join("; ");
-}
+import { freePort, signUp, spawnServer, stop, waitForHealth } from "./support.ts";
 
 export async function benchApiLatency(opts: { databaseUrl?: string; rate: number; seconds: number }): Promise<string[]> {
   const dataDir = mkdtempSync(join(tmpdir(), "cc-bench-api-"));
@@ -31,7 +18,7 @@ export async function benchApiLatency(opts: { databaseUrl?: string; rate: number
   });
   try {
     await waitForHealth(url);
-    const cookie = await signUp(url);
+    const { cookie } = await signUp(url);
     const run = (duration: number) =>
       autocannon({
         url: `${url}/api/v1/instances`,

@@ -4,6 +4,7 @@ import pg from "pg";
 import { benchApiLatency } from "./api-latency.ts";
 import { benchCallsPerDeploy, benchDeployBurst, benchFaultSuite } from "./deploys.ts";
 import { benchHeartbeats } from "./heartbeats.ts";
+import { benchRelay } from "./relay.ts";
 import { benchStartup } from "./startup.ts";
 import { benchWebBundle } from "./web-bundle.ts";
 
@@ -49,3 +50,4 @@ print(
   (await withScratchDatabase((url) => benchHeartbeats({ agents: 10_000, measureSec: 30, databaseUrl: url }))) ??
     (await benchHeartbeats({ agents: 1000, measureSec: 15 })),
 );
+print(await benchRelay());

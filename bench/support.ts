@@ -34,3 +34,20 @@ export async function stop(child: ChildProcess): Promise<void> {
 export const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 export const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
+
+let signUps = 0;
+
+/** Signs a new user up; returns the cookies a browser would send back and the user's e-mail. */
+export async function signUp(url: string): Promise<{ cookie: string; email: string }> {
+  const email = `bench-${Date.now()}-${signUps++}@example.com`;
+  const res = await fetch(`${url}/api/auth/sign-up/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: url },
+    body: JSON.stringify({ name: "Bench", email, password: "benchmark password" }),
+  });
+  if (res.status !== 200) throw new Error(`sign-up failed: ${res.status}`);
+  // Both cookies a browser would send back: the session token and its signed cache.
+  const cookies = res.headers.getSetCookie().map((c) => c.split(";")[0] ?? "");
+  if (!cookies.some((c) => c.startsWith("better-auth.session_token="))) throw new Error("no session cookie");
+  return { cookie: cookies.join("; "), email };
+}
