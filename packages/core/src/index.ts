@@ -4,6 +4,7 @@ import { createHmac } from "node:crypto";
 import { openDatabase } from "@clawcloud/db";
 import type { Actor } from "./actor.ts";
 import { resolveActor } from "./actor.ts";
+import { reportBootstrapEvent } from "./agents/bootstrap-event.ts";
 import { recordAgentEvent } from "./agents/record-event.ts";
 import { recordHeartbeat } from "./agents/record-heartbeat.ts";
 import { authenticateAgent, HEARTBEAT_INTERVAL_SEC, registerAgent } from "./agents/register-agent.ts";
@@ -196,10 +197,12 @@ export async function createCore(o: CoreOptions) {
       },
       agents: {
         heartbeatIntervalSec: HEARTBEAT_INTERVAL_SEC,
-        register: (input: unknown) => registerAgent({ db, log: o.log }, input),
+        register: (input: unknown) => registerAgent({ db, queue, log: o.log }, input),
+        /** The first-boot script's own report, before its agent runs (registration token). */
+        bootstrapEvent: (input: unknown) => reportBootstrapEvent({ db, queue, log: o.log }, input),
         authenticate: (credential: string) => authenticateAgent(db, credential),
         heartbeat: (instanceId: string, frame: unknown) => recordHeartbeat(db, instanceId, frame),
-        event: (instanceId: string, frame: unknown) => recordAgentEvent(db, instanceId, frame),
+        event: (instanceId: string, frame: unknown) => recordAgentEvent({ db, queue }, instanceId, frame),
       },
       credentials: {
         list: (actor: Actor) => listCredentials(db, actor),
