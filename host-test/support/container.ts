@@ -119,7 +119,8 @@ export class Container {
    * alone says "error" as soon as one module failed, while the rest still runs.)
    */
   async cloudInitFinished(timeoutMs: number, since = 0): Promise<string> {
-    const marker = join(this.root, "var/lib/cloud/instance/boot-finished");
+    // (instances/<id>, not the instance symlink: it is absolute, so it points into the host.)
+    const marker = join(this.root, "var/lib/cloud/instances", this.name, "boot-finished");
     await waitFor(
       "cloud-init to finish",
       timeoutMs,
