@@ -204,7 +204,10 @@ service_users() {
     useradd --system --user-group --home-dir "$OC_HOME" --no-create-home --shell /usr/sbin/nologin openclaw
   id clawcloud-agent >/dev/null 2>&1 ||
     useradd --system --user-group --home-dir "$AGENT_STATE_DIR" --no-create-home --shell /usr/sbin/nologin clawcloud-agent
-  install -d -m 0700 -o openclaw -g openclaw "$OC_HOME" "$OC_PREFIX"
+  # The agent reads the installed OpenClaw's version (its package.json) through the openclaw
+  # group; OpenClaw's state (~/.openclaw) stays 0700. (It may run anything as openclaw anyway.)
+  usermod -aG openclaw clawcloud-agent
+  install -d -m 0750 -o openclaw -g openclaw "$OC_HOME" "$OC_PREFIX"
   install -d -m 0700 -o clawcloud-agent -g clawcloud-agent "$AGENT_STATE_DIR"
   chgrp clawcloud-agent "$CC_PROGRESS"
   chmod 0640 "$CC_PROGRESS"
