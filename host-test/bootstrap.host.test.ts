@@ -5,7 +5,7 @@
 // is a TLS front on the same address. Everything is checked from outside the machine. Then the
 // failure modes: a mirror that is down, a tarball that does not match, a registration too late.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { connect } from "node:net";
 import { join } from "node:path";
@@ -75,6 +75,7 @@ afterAll(async () => {
   await cp?.stop();
   for (const s of servers) s.close();
   await net?.stop();
+  rmSync(join(workDir, `tls-${id}`), { recursive: true, force: true });
   console.log(
     `host test phases:\n${phases.table()}\nnpm mirror: ${npm?.stats.requests} requests, ${npm?.stats.tarballsFromCache} tarballs from its cache`,
   );
@@ -200,8 +201,9 @@ describe("the cloud bootstrap on a Debian 12 machine booted with systemd", () =>
       const failed = await cp.waitForState(instanceId, ["failed", "ready"], 5 * 60_000);
       await saveLogs(m, "mirror-down");
       expect(failed.state).toBe("failed");
+      // Which mirror, so the operator knows where to look.
       expect(failed.stateMessage).toMatch(
-        /^The setup on the server failed \(node: download node-v24\.21\.0-linux-x64\.tar\.xz failed \(exit \d+\)\)/,
+        /^The setup on the server failed \(node: download http:\/\/[\d.]+:\d+\/dist\/v24\.21\.0\/node-v24\.21\.0-linux-x64\.tar\.xz failed \(exit \d+\)\)/,
       );
       expect(await m.cloudInitFinished(60_000)).toBe("error");
     } finally {

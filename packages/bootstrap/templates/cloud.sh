@@ -185,7 +185,7 @@ node_runtime() {
     return 0
   fi
   local name="node-v$CC_NODE_VERSION-linux-x64.tar.xz"
-  cc_run "download $name" cc_fetch "$CC_NODE_DIST_URL/v$CC_NODE_VERSION/$name" "$CC_TMP/$name"
+  cc_run "download $CC_NODE_DIST_URL/v$CC_NODE_VERSION/$name" cc_fetch "$CC_NODE_DIST_URL/v$CC_NODE_VERSION/$name" "$CC_TMP/$name"
   cc_verify_sha256 "$CC_TMP/$name" "$CC_NODE_SHA256" "Node.js tarball"
   rm -rf /opt/node.new
   mkdir -p /opt/node.new
