@@ -19,6 +19,10 @@ const envSchema = z.object({
   CLAWCLOUD_AGENT_URL: z.url({ protocol: /^https$/ }).optional(),
   CLAWCLOUD_NODE_MIRROR_URL: z.url({ protocol: /^https?$/ }).optional(),
   CLAWCLOUD_NPM_REGISTRY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CLAWCLOUD_NODE_TARBALL_SHA256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, "must be the sha256 of the Node.js tarball the mirror serves, in lowercase hex")
+    .optional(),
   CLAWCLOUD_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   CLAWCLOUD_MASTER_KEYS: z.string().min(1).optional(),
   CLAWCLOUD_DIGITALOCEAN_API_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -67,7 +71,7 @@ export interface Config {
   publicUrl: string;
   /** The address the agents on servers dial (https); defaults to the public URL. */
   agentUrl: string;
-  mirrors: { nodeDistUrl?: string; npmRegistry?: string };
+  mirrors: { nodeDistUrl?: string; nodeTarballSha256?: string; npmRegistry?: string };
   authSecret: string | undefined;
   masterKeys: string | undefined;
   providerEndpoints: ProviderEndpoints;
@@ -101,6 +105,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   if (production && !e.CLAWCLOUD_MASTER_KEYS) {
     throw new ConfigError('Invalid configuration: CLAWCLOUD_MASTER_KEYS must be set in production ("1:<base64 of 32 random bytes>").');
   }
+  if (e.CLAWCLOUD_NODE_TARBALL_SHA256 && !e.CLAWCLOUD_NODE_MIRROR_URL) {
+    throw new ConfigError(
+      "Invalid configuration: CLAWCLOUD_NODE_TARBALL_SHA256 is the checksum of a mirror's own Node.js tarball: set CLAWCLOUD_NODE_MIRROR_URL too, or leave it unset to use the official tarball's.",
+    );
+  }
   if (production && !e.CLAWCLOUD_PUBLIC_URL) {
     throw new ConfigError("Invalid configuration: CLAWCLOUD_PUBLIC_URL must be set in production (the https:// address people use).");
   }
@@ -113,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     agentUrl: (e.CLAWCLOUD_AGENT_URL ?? e.CLAWCLOUD_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     mirrors: {
       ...(e.CLAWCLOUD_NODE_MIRROR_URL ? { nodeDistUrl: e.CLAWCLOUD_NODE_MIRROR_URL } : {}),
+      ...(e.CLAWCLOUD_NODE_TARBALL_SHA256 ? { nodeTarballSha256: e.CLAWCLOUD_NODE_TARBALL_SHA256 } : {}),
       ...(e.CLAWCLOUD_NPM_REGISTRY_URL ? { npmRegistry: e.CLAWCLOUD_NPM_REGISTRY_URL } : {}),
     },
     authSecret: e.CLAWCLOUD_AUTH_SECRET,

@@ -41,6 +41,20 @@ describe("loadConfig", () => {
     expect(() => loadConfig({}, ["--role"])).toThrow(/Invalid --role/);
   });
 
+  it("reads the mirrors, with a mirror's own Node.js checksum only alongside its URL", () => {
+    const sha = "a".repeat(64);
+    const c = loadConfig({
+      CLAWCLOUD_NODE_MIRROR_URL: "http://mirror.internal/dist",
+      CLAWCLOUD_NODE_TARBALL_SHA256: sha,
+      CLAWCLOUD_NPM_REGISTRY_URL: "http://npm.internal/",
+    });
+    expect(c.mirrors).toEqual({ nodeDistUrl: "http://mirror.internal/dist", nodeTarballSha256: sha, npmRegistry: "http://npm.internal/" });
+    expect(() => loadConfig({ CLAWCLOUD_NODE_TARBALL_SHA256: sha })).toThrow(/set CLAWCLOUD_NODE_MIRROR_URL too/);
+    expect(() => loadConfig({ CLAWCLOUD_NODE_MIRROR_URL: "http://m/dist", CLAWCLOUD_NODE_TARBALL_SHA256: "ABC" })).toThrow(
+      /CLAWCLOUD_NODE_TARBALL_SHA256: must be the sha256/,
+    );
+  });
+
   it("treats an empty DATABASE_URL as unset", () => {
     expect(loadConfig({ DATABASE_URL: "" }).databaseUrl).toBeUndefined();
   });

@@ -50,6 +50,18 @@ cc_fetch() {
 # render() from templates/files into cc_install_files().
 @@FILES@@
 
+# Until the agent runs (it forwards the progress file from then on), a failure is posted straight
+# to Claw Cloud with the registration token, so it shows at once rather than at the time-out.
+# The token goes to curl on stdin, never on its command line.
+CC_AGENT_FORWARDS=0
+cc_report_failure() {
+  [ "$CC_AGENT_FORWARDS" = 0 ] || return 0
+  printf '{"instanceId":"%s","token":"%s","name":"bootstrap","status":"failed","message":"%s"}' \
+    "$CC_INSTANCE_ID" "$CC_REGISTRATION_TOKEN" "$(cc_clean "$1")" |
+    curl -fsS -m 30 --retry 3 -H 'content-type: application/json' --data-binary @- \
+      "$CC_SERVER_URL/api/agent/v1/bootstrap-events" >>"$CC_LOG" 2>&1 || true
+}
+
 apt_get() {
   apt-get -y -q -o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
 }
@@ -105,9 +117,15 @@ ssh_lockdown() {
 
 packages() {
   step packages
-  cc_run "apt-get update" apt_get update
-  cc_run "apt-get install" apt_get install --no-install-recommends \
-    ca-certificates curl ufw fail2ban python3-systemd unattended-upgrades xz-utils sudo
+  local p missing=()
+  for p in ca-certificates curl ufw fail2ban python3-systemd unattended-upgrades xz-utils sudo; do
+    dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q ^ii || missing+=("$p")
+  done
+  # An image that has them all (an air-gapped site's own image) needs no package mirror at all.
+  if [ ${#missing[@]} -gt 0 ]; then
+    cc_run "apt-get update" apt_get update
+    cc_run "apt-get install" apt_get install --no-install-recommends "${missing[@]}"
+  fi
   # Ubuntu's EC2 images let IAM users push SSH keys (EC2 Instance Connect): not on our machines.
   if dpkg-query -W -f='${Status}' ec2-instance-connect 2>/dev/null | grep -q 'ok installed'; then
     cc_run "remove ec2-instance-connect" apt_get purge ec2-instance-connect
@@ -167,7 +185,7 @@ node_runtime() {
     return 0
   fi
   local name="node-v$CC_NODE_VERSION-linux-x64.tar.xz"
-  cc_run "download $name" cc_fetch "$CC_NODE_DIST_URL/v$CC_NODE_VERSION/$name" "$CC_TMP/$name"
+  cc_run "download $CC_NODE_DIST_URL/v$CC_NODE_VERSION/$name" cc_fetch "$CC_NODE_DIST_URL/v$CC_NODE_VERSION/$name" "$CC_TMP/$name"
   cc_verify_sha256 "$CC_TMP/$name" "$CC_NODE_SHA256" "Node.js tarball"
   rm -rf /opt/node.new
   mkdir -p /opt/node.new
@@ -186,7 +204,10 @@ service_users() {
     useradd --system --user-group --home-dir "$OC_HOME" --no-create-home --shell /usr/sbin/nologin openclaw
   id clawcloud-agent >/dev/null 2>&1 ||
     useradd --system --user-group --home-dir "$AGENT_STATE_DIR" --no-create-home --shell /usr/sbin/nologin clawcloud-agent
-  install -d -m 0700 -o openclaw -g openclaw "$OC_HOME" "$OC_PREFIX"
+  # The agent reads the installed OpenClaw's version (its package.json) through the openclaw
+  # group; OpenClaw's state (~/.openclaw) stays 0700. (It may run anything as openclaw anyway.)
+  usermod -aG openclaw clawcloud-agent
+  install -d -m 0750 -o openclaw -g openclaw "$OC_HOME" "$OC_PREFIX"
   install -d -m 0700 -o clawcloud-agent -g clawcloud-agent "$AGENT_STATE_DIR"
   chgrp clawcloud-agent "$CC_PROGRESS"
   chmod 0640 "$CC_PROGRESS"
@@ -231,7 +252,16 @@ agent_service() {
   systemctl daemon-reload
   cc_run "enable clawcloud-agent" systemctl enable clawcloud-agent.service
   agent_reload
+  CC_AGENT_FORWARDS=1
   ok
+}
+
+# Where the first boot's time went, as cloud-init measures it (its finished stages; this script
+# runs inside the last one, modules-final), for Claw Cloud's timeline.
+boot_timings() {
+  local t
+  t=$(cloud-init analyze show | awk '/^Finished stage:/ { printf "%s %.1f s, ", $3, $4 }') || t=""
+  cc_mark timings ok "cloud-init ${t}bootstrap.sh ${SECONDS} s"
 }
 
 main() {
@@ -258,6 +288,7 @@ main() {
   step "done"
   date -u +%Y-%m-%dT%H:%M:%SZ >"$FILES/bootstrap.done"
   ok "bootstrap complete in ${SECONDS} s"
+  boot_timings >/dev/null
   cc_mark bootstrap ok >/dev/null
 }
 

@@ -1,5 +1,6 @@
 # lib.sh: progress markers, the failure trap, logging and checksums. Shared by the cloud and
-# local scripts. Expects CC_LOG and CC_PROGRESS from the target script.
+# local scripts. Expects CC_LOG and CC_PROGRESS from the target script, and cc_report_failure
+# <message>, which tells Claw Cloud about a failure the progress file does not reach it with.
 
 CC_PID=$$
 CC_STEP=start
@@ -41,6 +42,7 @@ die() {
   CC_FAILED=1
   cc_mark "$CC_STEP" failed "$*"
   cc_mark bootstrap failed "$CC_STEP: $*" >/dev/null
+  cc_report_failure "$CC_STEP: $*"
   printf 'clawcloud: bootstrap failed at step "%s": %s\nclawcloud: log: %s; after fixing the cause, re-run: bash %s\n' \
     "$CC_STEP" "$*" "$CC_LOG" "$0" >&2
   exit 1
@@ -58,6 +60,7 @@ cc_on_exit() {
     CC_FAILED=1
     cc_mark "$CC_STEP" failed "exited with status $rc"
     cc_mark bootstrap failed "$CC_STEP: exited with status $rc" >/dev/null
+    cc_report_failure "$CC_STEP: exited with status $rc"
   fi
   [ -z "$CC_TMP" ] || rm -rf "$CC_TMP"
 }

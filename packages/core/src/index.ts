@@ -6,6 +6,7 @@ import { openDatabase } from "@clawcloud/db";
 import type { Actor } from "./actor.ts";
 import { resolveActor } from "./actor.ts";
 import { agentReplicaOf, clearAgentReplica, setAgentReplica } from "./agents/agent-presence.ts";
+import { reportBootstrapEvent } from "./agents/bootstrap-event.ts";
 import { recordAgentEvent } from "./agents/record-event.ts";
 import { authenticateAgent, HEARTBEAT_INTERVAL_SEC, registerAgent } from "./agents/register-agent.ts";
 import { authenticateApiToken, createApiToken, listApiTokens, revokeApiToken } from "./api-tokens/api-tokens.ts";
@@ -296,12 +297,14 @@ export async function createCore(o: CoreOptions) {
         connectedHere: (instanceId: string) => setAgentReplica(db, instanceId, bus.replicaId),
         leftHere: (instanceId: string) => clearAgentReplica(db, instanceId, bus.replicaId),
         replicaOf: (instanceId: string) => agentReplicaOf(db, instanceId),
-        register: (input: unknown) => registerAgent({ db, log: o.log }, input),
+        register: (input: unknown) => registerAgent({ db, queue, log: o.log }, input),
+        /** The first-boot script's own report, before its agent runs (registration token). */
+        bootstrapEvent: (input: unknown) => reportBootstrapEvent({ db, queue, log: o.log }, input),
         authenticate: (credential: string) => authenticateAgent(db, credential),
         /** Buffered: settles once the heartbeat is written with the next batch (about a second). */
         heartbeat: (instanceId: string, frame: unknown) => heartbeats.add(instanceId, frame),
         ingestStats: () => ({ ...heartbeats.stats }),
-        event: (instanceId: string, frame: unknown) => recordAgentEvent(db, instanceId, frame),
+        event: (instanceId: string, frame: unknown) => recordAgentEvent({ db, queue }, instanceId, frame),
       },
       monitoring: {
         metrics: (actor: Actor, instanceId: string, query: unknown) => getInstanceMetrics(db, actor, instanceId, query),

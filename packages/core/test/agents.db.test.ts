@@ -8,6 +8,7 @@ import { recordHeartbeat } from "../src/agents/record-heartbeat.ts";
 import { authenticateAgent, registerAgent } from "../src/agents/register-agent.ts";
 import { hashToken, newSecretToken } from "../src/agents/registration-token.ts";
 import { newId } from "../src/ids.ts";
+import { type Queue, startQueue } from "../src/queue/queue.ts";
 
 const lines: string[] = [];
 const log = {
@@ -20,16 +21,20 @@ const log = {
 
 let tdb: TestDatabase;
 let database: Database;
+let queue: Queue;
+const deps = () => ({ db: database.db, queue, log });
 let workspaceId: string;
 const publicKey = Buffer.alloc(32, 9).toString("base64");
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
   database = await openDatabase({ url: tdb.databaseUrl, dataDir: tdb.dataDir });
+  queue = await startQueue({ connection: database.connection, log, worker: false });
   workspaceId = newId("workspace");
   await database.db.insert(schema.workspaces).values({ id: workspaceId, name: "w", slug: workspaceId });
 });
 afterAll(async () => {
+  await queue?.stop();
   await database?.close();
   await tdb?.drop();
 });
@@ -65,7 +70,7 @@ const heartbeat = (ready: boolean) => ({
 describe("agent registration", () => {
   it("exchanges a valid token for a credential, once", async () => {
     const { id, token } = await instanceAwaitingAgent();
-    const res = await registerAgent({ db: database.db, log }, { instanceId: id, token, publicKey, agentVersion: "0.1.0" });
+    const res = await registerAgent(deps(), { instanceId: id, token, publicKey, agentVersion: "0.1.0" });
     expect(res.heartbeatIntervalSec).toBe(15);
     expect(await authenticateAgent(database.db, res.credential)).toBe(id);
     const [row] = await database.db.select().from(schema.instances).where(eq(schema.instances.id, id));
@@ -73,7 +78,7 @@ describe("agent registration", () => {
     expect(row?.state).toBe("bootstrapping");
     expect(row?.registrationTokenHash).toBeNull();
     // Replay of the same token is refused, and logged without the token.
-    await expect(registerAgent({ db: database.db, log }, { instanceId: id, token, publicKey, agentVersion: "0.1.0" })).rejects.toThrow(
+    await expect(registerAgent(deps(), { instanceId: id, token, publicKey, agentVersion: "0.1.0" })).rejects.toThrow(
       /invalid, expired or already used/,
     );
     expect(lines.some((l) => l.includes("token already used"))).toBe(true);
@@ -83,26 +88,20 @@ describe("agent registration", () => {
   it("refuses an expired token, a token for another instance and a wrong token", async () => {
     const expired = await instanceAwaitingAgent(-1000);
     await expect(
-      registerAgent({ db: database.db, log }, { instanceId: expired.id, token: expired.token, publicKey, agentVersion: "0.1.0" }),
+      registerAgent(deps(), { instanceId: expired.id, token: expired.token, publicKey, agentVersion: "0.1.0" }),
     ).rejects.toThrow();
     const a = await instanceAwaitingAgent();
     const b = await instanceAwaitingAgent();
-    await expect(
-      registerAgent({ db: database.db, log }, { instanceId: b.id, token: a.token, publicKey, agentVersion: "0.1.0" }),
-    ).rejects.toThrow();
-    await expect(
-      registerAgent({ db: database.db, log }, { instanceId: a.id, token: newSecretToken(), publicKey, agentVersion: "0.1.0" }),
-    ).rejects.toThrow();
+    await expect(registerAgent(deps(), { instanceId: b.id, token: a.token, publicKey, agentVersion: "0.1.0" })).rejects.toThrow();
+    await expect(registerAgent(deps(), { instanceId: a.id, token: newSecretToken(), publicKey, agentVersion: "0.1.0" })).rejects.toThrow();
     // The rightful agent still registers afterwards.
-    await expect(
-      registerAgent({ db: database.db, log }, { instanceId: a.id, token: a.token, publicKey, agentVersion: "0.1.0" }),
-    ).resolves.toBeTruthy();
+    await expect(registerAgent(deps(), { instanceId: a.id, token: a.token, publicKey, agentVersion: "0.1.0" })).resolves.toBeTruthy();
   });
 
   it("lets only one of two concurrent registrations win", async () => {
     const { id, token } = await instanceAwaitingAgent();
     const results = await Promise.allSettled(
-      [1, 2].map(() => registerAgent({ db: database.db, log }, { instanceId: id, token, publicKey, agentVersion: "0.1.0" })),
+      [1, 2].map(() => registerAgent(deps(), { instanceId: id, token, publicKey, agentVersion: "0.1.0" })),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
   });
@@ -110,7 +109,7 @@ describe("agent registration", () => {
   it("refuses unknown and revoked credentials", async () => {
     expect(await authenticateAgent(database.db, newSecretToken())).toBeUndefined();
     const { id, token } = await instanceAwaitingAgent();
-    const { credential } = await registerAgent({ db: database.db, log }, { instanceId: id, token, publicKey, agentVersion: "0.1.0" });
+    const { credential } = await registerAgent(deps(), { instanceId: id, token, publicKey, agentVersion: "0.1.0" });
     await database.db.update(schema.agentCredentials).set({ revokedAt: new Date() }).where(eq(schema.agentCredentials.instanceId, id));
     expect(await authenticateAgent(database.db, credential)).toBeUndefined();
   });

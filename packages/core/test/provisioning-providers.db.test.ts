@@ -113,7 +113,7 @@ describe.each(providers)("a deploy to %s", (provider, makeHarness) => {
     expect(h.sim.firewallOf(serverId)?.inbound ?? []).toEqual([]);
     const token = /token=(\S+)/.exec(h.sim.userDataOf(serverId) ?? "")?.[1] ?? "";
     await registerAgent(
-      { db: database.db, log: silent },
+      { db: database.db, queue, log: silent },
       { instanceId: id, token, publicKey: Buffer.alloc(32, 2).toString("base64"), agentVersion: "0.1.0" },
     );
     await recordHeartbeat(database.db, id, heartbeat());

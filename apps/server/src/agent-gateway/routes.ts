@@ -15,6 +15,11 @@ const MAX_TEXT_FRAME_BYTES = 64 * 1024;
 
 export function mountAgentGateway(app: Hono<AppEnv>, core: Core, connections: AgentConnections): void {
   app.post("/api/agent/v1/register", async (c) => c.json(await core.agents.register(await readJsonBody(c.req)), 200));
+  // The first-boot script's own report before its agent runs (@clawcloud/bootstrap BOOTSTRAP_EVENTS_PATH).
+  app.post("/api/agent/v1/bootstrap-events", async (c) => {
+    await core.agents.bootstrapEvent(await readJsonBody(c.req));
+    return c.body(null, 204);
+  });
 
   app.get(
     "/api/agent/v1/connect",

@@ -22,6 +22,19 @@ export const registerResponseSchema = z.object({
 });
 export type RegisterResponse = z.infer<typeof registerResponseSchema>;
 
+/**
+ * A bootstrap event the server's first-boot script posts itself, before the agent runs (a Node.js
+ * download or checksum that fails): authenticated by the registration token, which it does not spend.
+ */
+export const bootstrapEventRequestSchema = z.strictObject({
+  instanceId: registerRequestSchema.shape.instanceId,
+  token: registerRequestSchema.shape.token,
+  name: z.string().max(64),
+  status: z.enum(["start", "ok", "failed"]),
+  message: z.string().max(500).optional(),
+});
+export type BootstrapEventRequest = z.infer<typeof bootstrapEventRequestSchema>;
+
 export const heartbeatSchema = z.strictObject({
   type: z.literal("heartbeat"),
   seq: z.number().int().nonnegative(),

@@ -1,10 +1,12 @@
-// Progress the agent reports (bootstrap steps, lifecycle): shown on the instance's timeline.
+// Progress the agent reports (bootstrap steps, lifecycle): shown on the instance's timeline. The
+// bootstrap's own "failed" end fails the instance with its reason.
 import { agentEventSchema } from "@clawcloud/contracts";
-import type { Db } from "@clawcloud/db";
 import { recordEvent } from "../instances/events.ts";
 import { parseInput } from "../validate.ts";
+import { type BootstrapFailureDeps, failBootstrap } from "./bootstrap-failure.ts";
 
-export async function recordAgentEvent(db: Db, instanceId: string, input: unknown): Promise<void> {
+export async function recordAgentEvent(deps: BootstrapFailureDeps, instanceId: string, input: unknown): Promise<void> {
   const e = parseInput(agentEventSchema, input);
-  await recordEvent(db, instanceId, `agent:${e.name}`, e.status, e.message);
+  await recordEvent(deps.db, instanceId, `agent:${e.name}`, e.status, e.message);
+  if (e.name === "bootstrap" && e.status === "failed") await failBootstrap(deps, instanceId, e.message);
 }

@@ -8,17 +8,21 @@ import { newId } from "../ids.ts";
 import { recordEvent } from "../instances/events.ts";
 import type { Logger } from "../logger.ts";
 import { parseInput } from "../validate.ts";
+import { type BootstrapFailureDeps, failBootstrap } from "./bootstrap-failure.ts";
 import { hashToken, newSecretToken, tokenMatches } from "./registration-token.ts";
 
 export const HEARTBEAT_INTERVAL_SEC = 15;
 
 const refused = () => new AppError("UNAUTHENTICATED", "Registration refused: the token is invalid, expired or already used.");
 
-export async function registerAgent(deps: { db: Db; log: Logger }, input: unknown): Promise<RegisterResponse> {
-  const body: RegisterRequest = parseInput(registerRequestSchema, input);
-  const i = schema.instances;
-  const [row] = await deps.db.select().from(i).where(eq(i.id, body.instanceId)).limit(1);
-  const why = !row
+export const TOKEN_EXPIRED =
+  "The server's agent called back after its registration token had expired (30 minutes after the server was created): the server took too long to set up. Retry the deploy; if it happens again, choose a larger size or check the mirrors.";
+
+type InstanceRow = typeof schema.instances.$inferSelect;
+
+/** Why a registration token is not accepted for this instance now, or undefined when it is. */
+export function registrationRefusal(row: InstanceRow | undefined, token: string): string | undefined {
+  return !row
     ? "unknown instance"
     : row.registeredAt
       ? "token already used"
@@ -26,11 +30,23 @@ export async function registerAgent(deps: { db: Db; log: Logger }, input: unknow
         ? `instance is ${row.state}`
         : !row.registrationExpiresAt || row.registrationExpiresAt.getTime() < Date.now()
           ? "token expired"
-          : !tokenMatches(body.token, row.registrationTokenHash)
+          : !tokenMatches(token, row.registrationTokenHash)
             ? "token does not match"
             : undefined;
+}
+
+export async function registerAgent(deps: BootstrapFailureDeps & { log: Logger }, input: unknown): Promise<RegisterResponse> {
+  const body: RegisterRequest = parseInput(registerRequestSchema, input);
+  const i = schema.instances;
+  const [row] = await deps.db.select().from(i).where(eq(i.id, body.instanceId)).limit(1);
+  const why = registrationRefusal(row, body.token);
   if (!row || why) {
     deps.log.warn({ instanceId: body.instanceId, reason: why }, "agent registration refused");
+    // The right token, too late: the server will never get in, so say so now rather than at the
+    // provisioning time-out (which may be much later, or already past while a worker was down).
+    if (row && why === "token expired" && tokenMatches(body.token, row.registrationTokenHash)) {
+      await failBootstrap(deps, row.id, undefined, TOKEN_EXPIRED);
+    }
     throw refused();
   }
   const credential = newSecretToken();

@@ -12,7 +12,12 @@ export interface UserDataConfig {
   agentUrl: string;
   agentBundleUrl: string;
   agentBundleSha256: string | undefined;
-  mirrors?: { nodeDistUrl?: string; npmRegistry?: string };
+  /**
+   * nodeTarballSha256: the checksum of the tarball a mirror serves when it is not the official one
+   * (a rebuilt or repackaged Node.js). It comes from this server's configuration, never from the
+   * mirror, so a mirror cannot vouch for its own bytes; a plain mirror of nodejs.org needs none.
+   */
+  mirrors?: { nodeDistUrl?: string; nodeTarballSha256?: string; npmRegistry?: string };
 }
 
 /** Why this server cannot deploy to a cloud, if it cannot: said at Deploy, not by a failed job. */
@@ -26,6 +31,7 @@ export function cloudDeployBlocker(cfg: UserDataConfig | undefined): string | un
 }
 
 export function userDataRenderer(cfg: UserDataConfig): (input: UserDataInput) => string {
+  const { nodeTarballSha256, ...mirrors } = cfg.mirrors ?? {};
   return (input) => {
     const blocker = cloudDeployBlocker(cfg);
     if (blocker || !cfg.agentBundleSha256) throw new AppError("UNAVAILABLE", blocker ?? "no agent bundle");
@@ -37,9 +43,9 @@ export function userDataRenderer(cfg: UserDataConfig): (input: UserDataInput) =>
       agentBundleUrl: cfg.agentBundleUrl,
       agentBundleSha256: cfg.agentBundleSha256,
       nodeVersion: SERVER_NODE.version,
-      nodeTarballSha256: SERVER_NODE.tarballSha256,
+      nodeTarballSha256: nodeTarballSha256 ?? SERVER_NODE.tarballSha256,
       swapMb: recommendedSwapMb(input.memoryMb ?? 2048),
-      ...(cfg.mirrors ? { mirrors: cfg.mirrors } : {}),
+      ...(Object.keys(mirrors).length > 0 ? { mirrors } : {}),
     }).userData;
   };
 }

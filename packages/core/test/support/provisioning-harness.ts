@@ -251,7 +251,7 @@ export async function agentCallsBack(h: Pick<Harness, "deps" | "sim">, id: strin
   const token = /token=(\S+)/.exec(droplet?.userData ?? "")?.[1];
   if (!token) throw new Error("no token in the user-data");
   await registerAgent(
-    { db: h.deps.db, log: silent },
+    { db: h.deps.db, queue: h.deps.queue, log: silent },
     { instanceId: id, token, publicKey: Buffer.alloc(32, 1).toString("base64"), agentVersion: "0.1.0" },
   );
   await recordHeartbeat(h.deps.db, id, heartbeat());
