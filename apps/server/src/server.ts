@@ -3,11 +3,12 @@
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { AGENT_PROTOCOL } from "@clawcloud/contracts";
+import { AGENT_PROTOCOL, SUPPORT_TUNNEL_PROTOCOL } from "@clawcloud/contracts";
 import { createCore } from "@clawcloud/core";
 import { serve } from "@hono/node-server";
 import { WebSocketServer } from "ws";
 import { AgentConnections } from "./agent-gateway/connections.ts";
+import { SupportTunnels } from "./agent-gateway/tunnels.ts";
 import type { Config } from "./config.ts";
 import { AGENT_BUNDLE_PATH, loadAgentBundle } from "./http/agent-bundle.ts";
 import { createApp } from "./http/app.ts";
@@ -48,6 +49,7 @@ export async function startServer(
     providerEndpoints: config.providerEndpoints,
     awsAccountId: config.awsAccountId,
     staffEmails: config.staffEmails,
+    supportPublicKey: config.supportPublicKey,
     userData: {
       agentUrl: config.agentUrl,
       agentBundleUrl: `${config.agentUrl}${AGENT_BUNDLE_PATH}`,
@@ -68,11 +70,13 @@ export async function startServer(
 
   const webRoot = opts.webRoot === null ? undefined : (opts.webRoot ?? defaultWebRoot);
   const agents = new AgentConnections();
-  const app = createApp({ core, log, publicUrl: config.publicUrl, version, trustProxy: config.trustProxy, webRoot, agents, agentBundle });
+  const tunnels = new SupportTunnels();
+  const app = createApp({ core, log, publicUrl: config.publicUrl, version, trustProxy: config.trustProxy, webRoot, agents, tunnels, agentBundle });
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: 1024 * 1024,
-    handleProtocols: (offered) => (offered.has(AGENT_PROTOCOL) ? AGENT_PROTOCOL : false),
+    // The route checks that the protocol fits it (agent socket or support tunnel).
+    handleProtocols: (offered) => [AGENT_PROTOCOL, SUPPORT_TUNNEL_PROTOCOL].find((p) => offered.has(p)) ?? false,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } });
   await new Promise<void>((resolve, reject) => {
@@ -89,6 +93,7 @@ export async function startServer(
     app,
     core,
     async stop() {
+      tunnels.closeAll();
       agents.closeAll();
       wss.close();
       await new Promise<void>((resolve) => {

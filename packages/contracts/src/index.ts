@@ -6,3 +6,4 @@ export * from "./api/health.ts";
 export * from "./api/instances.ts";
 export * from "./api/me.ts";
 export * from "./errors.ts";
+export * from "./api/support.ts";

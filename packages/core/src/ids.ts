@@ -16,6 +16,7 @@ export const idPrefixes = {
   request: "req",
   event: "evt",
   agentCredential: "agc",
+  supportGrant: "sgr",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -1,30 +1,39 @@
 // Endpoints the agents call: registration (HTTPS, one-time token) and the outbound WebSocket they
 // keep open. Frames are validated on receipt; a bad frame is dropped and logged without content.
 import { AGENT_PROTOCOL, agentFrameSchema, type ServerFrame } from "@clawcloud/contracts";
-import { AppError, type Core } from "@clawcloud/core";
+import { AppError, type Core, type Logger } from "@clawcloud/core";
 import { upgradeWebSocket } from "@hono/node-server";
 import type { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { readJsonBody } from "../http/middleware/json-body.ts";
+import { agentAuth, agentInstanceId } from "./agent-auth.ts";
 import { type AgentConnections, CLOSE_REVOKED } from "./connections.ts";
+import { pushSupportState } from "./support-sync.ts";
+import { mountTunnelEndpoints } from "./tunnel-routes.ts";
+import type { SupportTunnels } from "./tunnels.ts";
 
 const MAX_FRAME_BYTES = 64 * 1024;
 
-export function mountAgentGateway(app: Hono<AppEnv>, core: Core, connections: AgentConnections): void {
+export function mountAgentGateway(
+  app: Hono<AppEnv>,
+  core: Core,
+  deps: { connections: AgentConnections; tunnels: SupportTunnels; log: Logger },
+): void {
+  const { connections } = deps;
+  const sync = { core, ...deps };
+  // A grant or revoke in this process reaches the agent at once (another replica's: at reconnect).
+  core.support.onChange((instanceId) => {
+    pushSupportState(sync, instanceId).catch((err: unknown) => deps.log.error({ err, instanceId }, "pushing support state failed"));
+  });
+  mountTunnelEndpoints(app, core, deps.tunnels, connections);
+
   app.post("/api/agent/v1/register", async (c) => c.json(await core.agents.register(await readJsonBody(c.req)), 200));
 
   app.get(
     "/api/agent/v1/connect",
-    async (c, next) => {
-      const auth = c.req.header("authorization") ?? "";
-      const credential = /^Bearer ([A-Za-z0-9_-]{20,128})$/.exec(auth)?.[1];
-      const instanceId = credential ? await core.agents.authenticate(credential) : undefined;
-      if (!instanceId) throw new AppError("UNAUTHENTICATED", "Unknown or revoked agent credential.");
-      c.set("agentInstanceId" as never, instanceId as never);
-      return next();
-    },
+    agentAuth(core),
     upgradeWebSocket((c) => {
-      const instanceId = c.get("agentInstanceId" as never) as string;
+      const instanceId = agentInstanceId(c);
       const log = c.get("log").child({ instanceId });
       return {
         onOpen(_evt, ws) {
@@ -36,6 +45,7 @@ export function mountAgentGateway(app: Hono<AppEnv>, core: Core, connections: Ag
           const welcome: ServerFrame = { type: "welcome", instanceId, heartbeatIntervalSec: core.agents.heartbeatIntervalSec };
           ws.send(JSON.stringify(welcome));
           log.info({}, "agent connected");
+          pushSupportState(sync, instanceId, ws).catch((err: unknown) => log.error({ err }, "sending support state failed"));
         },
         async onMessage(evt, ws) {
           const text = typeof evt.data === "string" ? evt.data : "";
@@ -49,6 +59,7 @@ export function mountAgentGateway(app: Hono<AppEnv>, core: Core, connections: Ag
           try {
             if (frame.type === "heartbeat") await core.agents.heartbeat(instanceId, frame);
             else if (frame.type === "event") await core.agents.event(instanceId, frame);
+            else if (!frame.ok) log.warn({ commandId: frame.id, code: frame.error?.code }, "agent command failed");
           } catch (err) {
             if (err instanceof AppError && err.code === "UNAUTHENTICATED") ws.close(CLOSE_REVOKED, "credential revoked");
             else log.error({ err }, "agent frame failed");

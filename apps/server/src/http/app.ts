@@ -38,7 +38,7 @@ export function createApp(deps: AppDeps) {
   );
   app.use("/api/*", csrfGuard(publicOrigin));
   app.all("/api/auth/*", authGate(core, { trustProxy: deps.trustProxy }));
-  mountAgentGateway(app, core, deps.agents);
+  mountAgentGateway(app, core, { connections: deps.agents, tunnels: deps.tunnels, log: deps.log });
   mountAgentBundle(app, deps.agentBundle);
 
   const healthBody: Health = { status: "ok", version: deps.version, database: core.databaseKind };
