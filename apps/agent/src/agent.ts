@@ -4,6 +4,7 @@
 import { mkdir } from "node:fs/promises";
 import { tailBootstrapProgress } from "./bootstrap-progress.ts";
 import { builtinCommands, type Command, createDispatcher } from "./commands/index.ts";
+import { supportCommands } from "./commands/support.ts";
 import { type AgentConfig, removeRegistrationToken } from "./config.ts";
 import { AgentConnection } from "./connection.ts";
 import { hasRevokedCredential, markCredentialRevoked, readCredential, writeCredential } from "./credential-store.ts";
@@ -13,6 +14,8 @@ import { loadOrCreateKeys } from "./keys.ts";
 import type { Logger } from "./log.ts";
 import { createOpenclawVersionReader } from "./openclaw-version.ts";
 import { register } from "./register.ts";
+import { watchLogins } from "./support/login-watch.ts";
+import { SupportAccess } from "./support/support-access.ts";
 import { AGENT_VERSION } from "./version.ts";
 
 export interface RunningAgent {
@@ -22,9 +25,15 @@ export interface RunningAgent {
   stop(): Promise<number>;
 }
 
-export function startAgent(config: AgentConfig, log: Logger, opts: { commands?: readonly Command[] } = {}): RunningAgent {
+export interface AgentOptions {
+  commands?: readonly Command[];
+  /** The clock support access expiry is enforced by (tests move it forward). */
+  now?: () => number;
+}
+
+export function startAgent(config: AgentConfig, log: Logger, opts: AgentOptions = {}): RunningAgent {
   const controller = new AbortController();
-  const done = runAgent(config, log, controller.signal, opts.commands ?? builtinCommands).catch((err: unknown) => {
+  const done = runAgent(config, log, controller.signal, opts).catch((err: unknown) => {
     log.error("agent_failed", { error: err instanceof Error ? err.message : String(err) });
     return EXIT_FAILURE;
   });
@@ -37,7 +46,7 @@ export function startAgent(config: AgentConfig, log: Logger, opts: { commands?: 
   };
 }
 
-async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, commands: readonly Command[]): Promise<number> {
+async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, opts: AgentOptions): Promise<number> {
   log.addSecret(config.registrationToken);
   log.addSecret(config.gatewayToken);
   log.info("agent_start", {
@@ -97,12 +106,28 @@ async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, c
   }
   log.addSecret(stored.credential);
 
+  // Before connecting: an expired support grant is removed even if the server never answers.
+  let report: (name: string, status: "ok" | "failed", message?: string) => void = () => undefined;
+  const support = config.support
+    ? new SupportAccess({
+        config: config.support,
+        stateDir: config.stateDir,
+        serverUrl: config.serverUrl,
+        credential: stored.credential,
+        log,
+        checkIntervalMs: config.tuning.supportCheckMs,
+        now: opts.now ?? Date.now,
+        report: (name, status, message) => report(name, status, message),
+      })
+    : undefined;
+  await support?.start();
+
   const connection = new AgentConnection({
     config,
     credential: stored.credential,
     log,
     signal,
-    dispatcher: createDispatcher(commands),
+    dispatcher: createDispatcher([...(opts.commands ?? builtinCommands), ...supportCommands(support)]),
     heartbeat: createHeartbeatSource({
       stateDir: config.stateDir,
       gatewayUrl: config.gatewayUrl,
@@ -110,12 +135,25 @@ async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, c
       openclaw: createOpenclawVersionReader(config.openclawBin),
     }),
   });
+  report = (name, status, message) => connection.sendEvent(name, status, message);
   connection.sendEvent("agent-start", "ok", `agent ${AGENT_VERSION}`);
   if (justRegistered) connection.sendEvent("agent-register", "ok");
 
   const progressStop = new AbortController();
   const stopProgress = () => progressStop.abort();
   signal.addEventListener("abort", stopProgress, { once: true });
+  const authLog = config.support?.authLog;
+  const logins =
+    config.support && authLog
+      ? watchLogins({
+          source: authLog,
+          user: config.support.user,
+          pollMs: config.tuning.progressPollMs,
+          log,
+          signal: progressStop.signal,
+          onLogin: (summary) => connection.sendEvent("support-login", "ok", summary),
+        }).catch((err: unknown) => log.warn("support_login_watch_failed", { error: String(err) }))
+      : Promise.resolve();
   const progressFile = config.bootstrapProgressFile;
   const progress = progressFile
     ? tailBootstrapProgress({
@@ -141,6 +179,8 @@ async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, c
   stopProgress();
   signal.removeEventListener("abort", stopProgress);
   await progress;
+  support?.stop();
+  await logins;
   log.info("agent_stop", { reason: end.kind });
   return end.kind === "stopped" ? EXIT_OK : EXIT_CONFIG;
 }

@@ -25,7 +25,29 @@ const tuningSchema = z.strictObject({
   registerTimeoutMs: z.number().int().positive().default(30_000),
   gatewayTimeoutMs: z.number().int().positive().default(2_000),
   progressPollMs: z.number().int().positive().default(1_000),
+  /** How often the agent compares the support grant's expiry with the clock (besides its timer). */
+  supportCheckMs: z.number().int().positive().default(30_000),
 });
+
+/** Support access (issue 7): where the support key goes, the local sshd, its log of logins. */
+const supportSchema = z
+  .strictObject({
+    /** An authorized_keys file the agent owns (the local provider). */
+    authorizedKeysFile: absolutePath.optional(),
+    /** On a server: the fixed helper that writes the support user's authorized_keys (run with sudo -n). */
+    keysHelper: absolutePath.optional(),
+    /** The account support logs in as (reported logins are this user's). */
+    user: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]{0,31}$/)
+      .default("clawsupport"),
+    sshHost: z.string().min(1).default("127.0.0.1"),
+    sshPort: z.number().int().min(1).max(65535).default(22),
+    /** sshd's log: a file to follow, or "journal" (journalctl). Absent: logins are not reported. */
+    authLog: z.union([absolutePath, z.literal("journal")]).optional(),
+  })
+  .refine((s) => (s.authorizedKeysFile === undefined) !== (s.keysHelper === undefined), "set exactly one of authorizedKeysFile, keysHelper");
+export type SupportConfig = z.infer<typeof supportSchema>;
 
 const configObjectSchema = z.object({
   /** Format version of this file. */
@@ -45,6 +67,7 @@ const configObjectSchema = z.object({
   /** Plain http to a non-loopback server exposes the token and credential; refused unless set. */
   allowInsecureServerUrl: z.boolean().default(false),
   tuning: tuningSchema.prefault({}),
+  support: supportSchema.optional(),
 });
 
 export const configSchema = configObjectSchema.superRefine((c, ctx) => {
