@@ -46,7 +46,10 @@ const supportSchema = z
     /** sshd's log: a file to follow, or "journal" (journalctl). Absent: logins are not reported. */
     authLog: z.union([absolutePath, z.literal("journal")]).optional(),
   })
-  .refine((s) => (s.authorizedKeysFile === undefined) !== (s.keysHelper === undefined), "set exactly one of authorizedKeysFile, keysHelper");
+  .refine(
+    (s) => (s.authorizedKeysFile === undefined) !== (s.keysHelper === undefined),
+    "set exactly one of authorizedKeysFile, keysHelper",
+  );
 export type SupportConfig = z.infer<typeof supportSchema>;
 
 const configObjectSchema = z.object({

@@ -71,7 +71,17 @@ export async function startServer(
   const webRoot = opts.webRoot === null ? undefined : (opts.webRoot ?? defaultWebRoot);
   const agents = new AgentConnections();
   const tunnels = new SupportTunnels();
-  const app = createApp({ core, log, publicUrl: config.publicUrl, version, trustProxy: config.trustProxy, webRoot, agents, tunnels, agentBundle });
+  const app = createApp({
+    core,
+    log,
+    publicUrl: config.publicUrl,
+    version,
+    trustProxy: config.trustProxy,
+    webRoot,
+    agents,
+    tunnels,
+    agentBundle,
+  });
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: 1024 * 1024,

@@ -137,7 +137,10 @@ export class SupportAccess {
       if (Date.parse(g.expiresAt) > this.#o.now()) {
         // The timer fired early (the clock was moved back): re-arm it.
         clearTimeout(this.#timer);
-        this.#timer = setTimeout(() => void this.#expireIfDue(), Math.min(Date.parse(g.expiresAt) - this.#o.now(), this.#o.checkIntervalMs));
+        this.#timer = setTimeout(
+          () => void this.#expireIfDue(),
+          Math.min(Date.parse(g.expiresAt) - this.#o.now(), this.#o.checkIntervalMs),
+        );
         this.#timer.unref();
         return;
       }

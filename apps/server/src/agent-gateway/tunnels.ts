@@ -67,7 +67,10 @@ export class SupportTunnels {
   fromStaff(id: string, data: Buffer): void {
     const s = this.#sessions.get(id);
     if (!s) return;
-    if (s.agent) return forward(data, s.agent, s.staff);
+    if (s.agent) {
+      forward(data, s.agent, s.staff);
+      return;
+    }
     s.pending.push(data);
     s.pendingBytes += data.length;
     if (s.pendingBytes > HIGH_WATER) s.staff.pause();

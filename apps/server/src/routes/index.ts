@@ -17,10 +17,10 @@ import * as instanceStream from "./instances/stream.ts";
 import * as getMe from "./me/get.ts";
 import * as updateMe from "./me/update.ts";
 import * as listProviders from "./providers/list.ts";
+import * as supportTunnelTicket from "./support/tunnel-ticket.ts";
 import * as getSupportAccess from "./support-access/get.ts";
 import * as grantSupportAccess from "./support-access/grant.ts";
 import * as revokeSupportAccess from "./support-access/revoke.ts";
-import * as supportTunnelTicket from "./support/tunnel-ticket.ts";
 
 export function registerV1Routes(api: Api, core: Core): void {
   for (const op of [

@@ -12,7 +12,10 @@ export const route = createRoute({
     "Let Claw Cloud's support reach this server over SSH for 1–24 hours. The agent installs the support key with a hard expiry it enforces itself; SSH goes only through the agent's outbound connection.",
   request: { params: instanceIdParams, body: { content: { "application/json": { schema: grantSupportAccessSchema } }, required: true } },
   responses: {
-    201: { description: "Granted; `grant.expiresAt` is when access ends", content: { "application/json": { schema: supportAccessSchema } } },
+    201: {
+      description: "Granted; `grant.expiresAt` is when access ends",
+      content: { "application/json": { schema: supportAccessSchema } },
+    },
     409: {
       description: "Already granted, the server is not running, or support access is not set up on this server (SUPPORT_UNAVAILABLE)",
       content: errorContent,
