@@ -30,6 +30,7 @@ const supportPublicKey = sshKeygen(clientKey);
 const staffEmail = uniqueEmail("staff");
 const staffEmail2 = uniqueEmail("staff");
 const cli = join(import.meta.dirname, "..", "src", "support-cli.ts");
+// biome-ignore lint/suspicious/noTemplateCurlyInString: user input that looks like a template must stay plain text
 const REASON = 'Check the gateway <script>alert(1)</script> $(touch /tmp/pwned) ${HOME} "quoted"';
 
 let sim: DigitalOceanSimulator;

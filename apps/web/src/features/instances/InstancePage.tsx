@@ -13,6 +13,7 @@ import { Spinner } from "../../ui/Spinner";
 import { EmptyState, ErrorState, LoadingList } from "../../ui/States";
 import { useCredentials, useRegions, useSizes } from "../cloud-accounts/api";
 import { vcpuLabel } from "../cloud-accounts/sizing";
+import { SupportAccessPanel } from "../support/SupportAccessPanel";
 import { type InstanceDetail, useRetryInstance } from "./api";
 import { DeleteInstanceDialog } from "./DeleteInstanceDialog";
 import { EmptyInstancesIllustration } from "./EmptyIllustration";
@@ -394,6 +395,7 @@ export default function InstancePage({ params }: { params: { id: string } }) {
         {running ? <ReadyPanel instance={instance} now={now} /> : null}
         {instance.state === "deleting" ? <DeletingPanel instance={instance} /> : null}
         {deploying || failed ? <ProgressView progress={progress} now={now} connection={connection} failed={failed} /> : null}
+        {instance.state !== "deleting" ? <SupportAccessPanel instanceId={instance.id} canGrant={running} /> : null}
         <InstanceDetails instance={instance} />
         <Timeline events={instance.events} />
       </div>
