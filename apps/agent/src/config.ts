@@ -30,26 +30,21 @@ const tuningSchema = z.strictObject({
 });
 
 /** Support access (issue 7): where the support key goes, the local sshd, its log of logins. */
-const supportSchema = z
-  .strictObject({
-    /** An authorized_keys file the agent owns (the local provider). */
-    authorizedKeysFile: absolutePath.optional(),
-    /** On a server: the fixed helper that writes the support user's authorized_keys (run with sudo -n). */
-    keysHelper: absolutePath.optional(),
-    /** The account support logs in as (reported logins are this user's). */
-    user: z
-      .string()
-      .regex(/^[a-z_][a-z0-9_-]{0,31}$/)
-      .default("clawsupport"),
-    sshHost: z.string().min(1).default("127.0.0.1"),
-    sshPort: z.number().int().min(1).max(65535).default(22),
-    /** sshd's log: a file to follow, or "journal" (journalctl). Absent: logins are not reported. */
-    authLog: z.union([absolutePath, z.literal("journal")]).optional(),
-  })
-  .refine(
-    (s) => (s.authorizedKeysFile === undefined) !== (s.keysHelper === undefined),
-    "set exactly one of authorizedKeysFile, keysHelper",
-  );
+const supportSchema = z.strictObject({
+  /** The authorized_keys file of the support user (the local provider: inside the instance directory). */
+  authorizedKeysFile: absolutePath,
+  /** On a server the file is root's: written with `sudo -n tee`, emptied with `sudo -n truncate` (sudoers names that path only). */
+  sudo: z.boolean().default(false),
+  /** The account support logs in as (reported logins are this user's). */
+  user: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]{0,31}$/)
+    .default("clawsupport"),
+  sshHost: z.string().min(1).default("127.0.0.1"),
+  sshPort: z.number().int().min(1).max(65535).default(22),
+  /** sshd's log: a file to follow, or "journal" (journalctl). Absent: logins are not reported. */
+  authLog: z.union([absolutePath, z.literal("journal")]).optional(),
+});
 export type SupportConfig = z.infer<typeof supportSchema>;
 
 const configObjectSchema = z.object({

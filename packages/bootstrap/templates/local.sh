@@ -24,7 +24,7 @@ AGENT_CONFIG="$AGENT_DIR/config.json"
 AGENT_STATE_DIR="$AGENT_DIR/state"
 CC_PROGRESS="$CC_INSTALL_DIR/progress.jsonl"
 # No sshd is configured here: the agent only keeps this file (empty unless support access is granted).
-SUPPORT_KEYS_FILE="$CC_INSTALL_DIR/ssh/authorized_keys"
+SUPPORT_KEYS="$CC_INSTALL_DIR/ssh/authorized_keys"
 
 # Of the caller's environment only the proxy and CA settings pass through (a corporate proxy).
 CC_PASS_ENV=()

@@ -5,5 +5,5 @@ export * from "./api/credentials.ts";
 export * from "./api/health.ts";
 export * from "./api/instances.ts";
 export * from "./api/me.ts";
-export * from "./errors.ts";
 export * from "./api/support.ts";
+export * from "./errors.ts";

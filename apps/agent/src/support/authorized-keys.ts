@@ -1,7 +1,7 @@
 // Where the support key goes. `file`: an authorized_keys file the agent owns outright (the local
-// provider: inside the instance directory). `helper`: on a real server, the support user's
-// authorized_keys belongs to root; the agent calls one fixed helper through sudo (see
-// packages/bootstrap files/clawcloud-support-keys), the key line on stdin — never a path or a shell.
+// provider: inside the instance directory). `sudo`: on a real server the support user's key file
+// is root's (so support cannot add a lasting key); the agent may only `tee` or `truncate` that one
+// path through sudo (packages/bootstrap files/sudoers-clawcloud-agent), the line on stdin.
 import { execFile } from "node:child_process";
 import { mkdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -24,12 +24,13 @@ export function fileKeyTarget(path: string): KeyTarget {
   };
 }
 
-export function helperKeyTarget(helper: string): KeyTarget {
+export function sudoKeyTarget(path: string): KeyTarget {
   return {
     set(line) {
+      const argv = line === null ? ["-n", "/usr/bin/truncate", "-s", "0", path] : ["-n", "/usr/bin/tee", path];
       return new Promise((resolve, reject) => {
-        const child = execFile("sudo", ["-n", helper, line === null ? "clear" : "set"], { timeout: 15_000 }, (err, _out, stderr) =>
-          err ? reject(new Error(`${helper} failed: ${stderr.trim().slice(0, 200) || err.message}`)) : resolve(),
+        const child = execFile("sudo", argv, { timeout: 15_000 }, (err, _out, stderr) =>
+          err ? reject(new Error(`sudo ${argv[1]} ${path} failed: ${stderr.trim().slice(0, 200) || err.message}`)) : resolve(),
         );
         child.stdin?.end(line === null ? "" : `${line}\n`);
       });

@@ -5,7 +5,7 @@
 import type { SupportConfig } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { tunnelUrl } from "../server-urls.ts";
-import { fileKeyTarget, helperKeyTarget, type KeyTarget, supportKeyLine } from "./authorized-keys.ts";
+import { fileKeyTarget, type KeyTarget, sudoKeyTarget, supportKeyLine } from "./authorized-keys.ts";
 import { clearGrant, readGrant, type StoredGrant, storedGrantSchema, writeGrant } from "./grant-store.ts";
 import { openTunnel, type Tunnel } from "./tunnel.ts";
 
@@ -46,8 +46,8 @@ export class SupportAccess {
 
   constructor(o: SupportAccessOptions) {
     this.#o = o;
-    const { authorizedKeysFile, keysHelper } = o.config;
-    this.#keys = authorizedKeysFile ? fileKeyTarget(authorizedKeysFile) : helperKeyTarget(keysHelper as string);
+    const { authorizedKeysFile, sudo } = o.config;
+    this.#keys = sudo ? sudoKeyTarget(authorizedKeysFile) : fileKeyTarget(authorizedKeysFile);
   }
 
   get activeGrantId(): string | undefined {

@@ -19,7 +19,12 @@ export async function recordSupportReport(db: Db, instanceId: string, name: stri
   const base = { instanceId, workspaceId: instance.workspaceId, actorUserId: null };
   await db.transaction(async (tx) => {
     if (name === SUPPORT_LOGIN_EVENT) {
-      await recordSupportAudit(tx, { ...base, action: "support.login", grantId: null, message: `Support login: ${message ?? "(no details)"}` });
+      await recordSupportAudit(tx, {
+        ...base,
+        action: "support.login",
+        grantId: null,
+        message: `Support login: ${message ?? "(no details)"}`,
+      });
       return;
     }
     // Expiry: the message is the grant id; recorded once per grant, never for a revoked one.
@@ -30,7 +35,12 @@ export async function recordSupportReport(db: Db, instanceId: string, name: stri
       .where(and(eq(g.id, message ?? ""), eq(g.instanceId, instanceId), isNull(g.expiryRecordedAt), isNull(g.revokedAt)))
       .returning({ id: g.id });
     if (expired) {
-      await recordSupportAudit(tx, { ...base, action: "support.expire", grantId: expired.id, message: "Support access expired: the agent removed the key" });
+      await recordSupportAudit(tx, {
+        ...base,
+        action: "support.expire",
+        grantId: expired.id,
+        message: "Support access expired: the agent removed the key",
+      });
     }
   });
 }

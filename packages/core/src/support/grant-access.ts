@@ -26,7 +26,10 @@ export async function grantSupportAccess(deps: SupportDeps, actor: Actor, instan
       .for("update");
     if (!instance) throw notFound("This instance");
     if (!publicKey) {
-      throw new AppError("SUPPORT_UNAVAILABLE", "Support access is not set up on this Claw Cloud server (no support SSH key is configured).");
+      throw new AppError(
+        "SUPPORT_UNAVAILABLE",
+        "Support access is not set up on this Claw Cloud server (no support SSH key is configured).",
+      );
     }
     if (!GRANTABLE_STATES.has(instance.state)) {
       throw new AppError("CONFLICT", "Support access can be granted once the server is running.");

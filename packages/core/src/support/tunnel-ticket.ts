@@ -55,7 +55,8 @@ export class TunnelTickets {
     const key = hash(ticket);
     const t = this.#tickets.get(key);
     this.#tickets.delete(key);
-    if (!t || t.expiresAt <= Date.now()) throw new AppError("UNAUTHENTICATED", "This tunnel ticket is unknown, used or expired. Ask for a new one.");
+    if (!t || t.expiresAt <= Date.now())
+      throw new AppError("UNAUTHENTICATED", "This tunnel ticket is unknown, used or expired. Ask for a new one.");
     const [instance] = await this.#db
       .select({ workspaceId: schema.instances.workspaceId })
       .from(schema.instances)

@@ -2,8 +2,8 @@
 // the agent's outbound connection, until `expires_at` (or until revoked). The agent enforces the
 // expiry itself; these rows are the record and what the server re-sends on reconnect.
 import { index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
-import { workspaces } from "./auth.ts";
 import { instances } from "./app.ts";
+import { workspaces } from "./auth.ts";
 
 export const supportGrants = pgTable(
   "support_grants",
