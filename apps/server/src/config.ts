@@ -42,9 +42,10 @@ const envSchema = z.object({
   CLAWCLOUD_SUPPORT_SSH_PUBLIC_KEY: z
     .string()
     .transform((v, ctx) => {
-      const key = parseSshPublicKey(v);
-      if (!key) ctx.addIssue({ code: "custom", message: 'must be one OpenSSH public key line ("ssh-ed25519 AAAA… comment")' });
-      return key ?? z.NEVER;
+      const parsed = parseSshPublicKey(v);
+      if ("key" in parsed) return parsed.key;
+      ctx.addIssue({ code: "custom", message: parsed.error });
+      return z.NEVER;
     })
     .optional(),
   CLAWCLOUD_ROLE: z.enum(["all", "api", "worker"]).default("all"),

@@ -11,6 +11,7 @@ export { createDigitalOceanDriver, DIGITALOCEAN_SCOPES, DIGITALOCEAN_USER_DATA_L
 export { createHetznerDriver, HETZNER_USER_DATA_LIMIT } from "./hetzner/driver.ts";
 export * from "./local/index.ts";
 export * from "./spec.ts";
+export { parsePublicKey } from "./ssh.ts";
 export { createVultrDriver, VULTR_ACLS } from "./vultr/driver.ts";
 export { type AwsCredentials, awsGuide, createAwsDriver };
 

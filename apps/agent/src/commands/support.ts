@@ -3,17 +3,11 @@
 // this agent has no way to let anyone in, and says so.
 import { z } from "zod";
 import type { SupportAccess } from "../support/support-access.ts";
-import { SupportAccessError } from "../support/support-access.ts";
 import { type Command, CommandError, defineCommand } from "./command.ts";
 
 async function run<T>(support: SupportAccess | undefined, fn: (s: SupportAccess) => Promise<T>): Promise<T> {
   if (!support) throw new CommandError("SUPPORT_NOT_CONFIGURED", "support access is not set up on this server");
-  try {
-    return await fn(support);
-  } catch (err) {
-    if (err instanceof SupportAccessError) throw new CommandError(err.code, err.message);
-    throw err;
-  }
+  return fn(support);
 }
 
 export function supportCommands(support: SupportAccess | undefined): Command[] {

@@ -2,6 +2,7 @@
 // expiry-time, a timer removes it at expiry, a periodic check catches a clock that jumped, and at
 // start an expired (or unknown) grant is removed — so access ends on time even when the server is
 // unreachable or the agent was down. Revoke or expiry also closes every open tunnel.
+import { CommandError } from "../commands/command.ts";
 import type { SupportConfig } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { tunnelUrl } from "../server-urls.ts";
@@ -23,15 +24,6 @@ export interface SupportAccessOptions {
   now(): number;
   /** Sends an event to the server (queued while offline). */
   report(name: string, status: "ok" | "failed", message?: string): void;
-}
-
-export class SupportAccessError extends Error {
-  override name = "SupportAccessError";
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 export class SupportAccess {
@@ -68,11 +60,11 @@ export class SupportAccess {
 
   grant(input: unknown): Promise<{ grantId: string; expiresAt: string }> {
     const parsed = storedGrantSchema.safeParse(input);
-    if (!parsed.success) return Promise.reject(new SupportAccessError("INVALID_ARGS", "not a valid support grant"));
+    if (!parsed.success) return Promise.reject(new CommandError("INVALID_ARGS", "not a valid support grant"));
     const g = parsed.data;
     const left = Date.parse(g.expiresAt) - this.#o.now();
-    if (left <= 0) return Promise.reject(new SupportAccessError("GRANT_EXPIRED", "the grant has already expired"));
-    if (left > MAX_GRANT_MS) return Promise.reject(new SupportAccessError("GRANT_TOO_LONG", "a grant may last 24 hours at most"));
+    if (left <= 0) return Promise.reject(new CommandError("GRANT_EXPIRED", "the grant has already expired"));
+    if (left > MAX_GRANT_MS) return Promise.reject(new CommandError("GRANT_TOO_LONG", "a grant may last 24 hours at most"));
     return this.#serial(async () => {
       if (this.#grant?.grantId !== g.grantId) this.#closeTunnels(); // a new grant starts clean
       await this.#install(g);
@@ -91,7 +83,7 @@ export class SupportAccess {
 
   async openTunnel(sessionId: string): Promise<{ opened: true }> {
     if (!this.#grant || Date.parse(this.#grant.expiresAt) <= this.#o.now()) {
-      throw new SupportAccessError("NO_GRANT", "support access is not granted on this server");
+      throw new CommandError("NO_GRANT", "support access is not granted on this server");
     }
     const { config, serverUrl, credential, log } = this.#o;
     const tunnel = await openTunnel({ url: tunnelUrl(serverUrl, sessionId), credential, host: config.sshHost, port: config.sshPort, log });
