@@ -269,6 +269,11 @@ function InstanceDetails({ instance }: { instance: InstanceDetail }) {
 }
 
 /** "DigitalOcean · New York 3 · s-2vcpu-4gb", with the provider's mark. */
+/** The server exists and boots: a grant waits in Claw Cloud until its agent connects. */
+function hasServerUp(instance: InstanceDetail): boolean {
+  return instance.state === "booting" || instance.state === "bootstrapping";
+}
+
 function WhereLine({ instance }: { instance: InstanceDetail }) {
   const { region } = useCatalogNames(instance);
   const parts =
@@ -395,7 +400,7 @@ export default function InstancePage({ params }: { params: { id: string } }) {
         {running ? <ReadyPanel instance={instance} now={now} /> : null}
         {instance.state === "deleting" ? <DeletingPanel instance={instance} /> : null}
         {deploying || failed ? <ProgressView progress={progress} now={now} connection={connection} failed={failed} /> : null}
-        {instance.state !== "deleting" ? <SupportAccessPanel instanceId={instance.id} canGrant={running} /> : null}
+        {instance.state !== "deleting" ? <SupportAccessPanel instanceId={instance.id} canGrant={running || hasServerUp(instance)} /> : null}
         <InstanceDetails instance={instance} />
         <Timeline events={instance.events} />
       </div>
