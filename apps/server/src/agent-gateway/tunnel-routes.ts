@@ -12,12 +12,15 @@ import { sendCommand } from "./commands.ts";
 import type { AgentConnections } from "./connections.ts";
 import type { SupportTunnels } from "./tunnels.ts";
 
+const NOT_A_WEBSOCKET = `Open this path as a WebSocket with the ${SUPPORT_TUNNEL_PROTOCOL} subprotocol.`;
 const bytes = (data: unknown): Buffer | undefined => (data instanceof ArrayBuffer ? Buffer.from(data) : undefined);
 
 export function mountTunnelEndpoints(app: Hono<AppEnv>, core: Core, tunnels: SupportTunnels, connections: AgentConnections): void {
   app.get(
     SUPPORT_TUNNEL_PATH,
     async (c, next) => {
+      // Checked before the ticket is spent: a plain GET must not burn it.
+      if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new AppError("VALIDATION_FAILED", NOT_A_WEBSOCKET);
       const ticket = c.req.query("ticket") ?? "";
       if (!/^[A-Za-z0-9_-]{43}$/.test(ticket)) throw new AppError("UNAUTHENTICATED", "A tunnel ticket is required (?ticket=…).");
       const session = await core.support.redeemTunnelTicket(ticket);
@@ -58,6 +61,7 @@ export function mountTunnelEndpoints(app: Hono<AppEnv>, core: Core, tunnels: Sup
     "/api/agent/v1/tunnel/:sessionId",
     agentAuth(core),
     async (c, next) => {
+      if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new AppError("VALIDATION_FAILED", NOT_A_WEBSOCKET);
       if (!tunnels.awaitsAgent(c.req.param("sessionId"), agentInstanceId(c))) throw new AppError("NOT_FOUND", "No such tunnel.");
       return next();
     },

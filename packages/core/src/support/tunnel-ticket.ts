@@ -70,7 +70,7 @@ export class TunnelTickets {
         workspaceId: instance.workspaceId,
         actorUserId: t.userId,
         grantId: grant.id,
-        message: "Support opened an SSH tunnel",
+        message: "Support requested an SSH tunnel",
       }),
     );
     return { instanceId: t.instanceId, grantId: grant.id, userId: t.userId };

@@ -102,7 +102,7 @@ export function eventLabel(e: InstanceEvent): string {
     case "support_expired":
       return "Support access expired";
     case "support_tunnel":
-      return "Support opened an SSH tunnel";
+      return "Support requested an SSH tunnel";
     case "support_login":
       return "Support logged in";
     default:
