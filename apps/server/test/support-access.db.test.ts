@@ -94,6 +94,18 @@ async function until<T>(what: string, fn: () => T | Promise<T>, ms = 10_000): Pr
   }
 }
 
+/** Opens the staff side of a tunnel; the HTTP status of the refusal (101 if it opened). */
+const openTunnel = (ticket: string) =>
+  new Promise<number>((resolve) => {
+    const ws = new WebSocket(`${t.url.replace("http", "ws")}${SUPPORT_TUNNEL_PATH}?ticket=${ticket}`, SUPPORT_TUNNEL_PROTOCOL);
+    ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on("open", () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on("error", () => undefined);
+  });
+
 const steps = async (c: TestClient, id: string) =>
   ((await (await c.get(`/api/v1/instances/${id}`)).json()) as { events: { step: string; message: string | null }[] }).events;
 
@@ -126,13 +138,7 @@ describe("support access: the API's rules", () => {
     const none = await staff.post(`/api/v1/support/instances/${id}/tunnel`);
     expect(none.status).toBe(409); // no active grant
     // A made-up ticket: refused before any WebSocket exists.
-    const refused = await new Promise<number>((resolve) => {
-      const ws = new WebSocket(`${t.url.replace("http", "ws")}${SUPPORT_TUNNEL_PATH}?ticket=${"a".repeat(43)}`, SUPPORT_TUNNEL_PROTOCOL);
-      ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
-      ws.on("open", () => resolve(101));
-      ws.on("error", () => undefined);
-    });
-    expect(refused).toBe(401);
+    expect(await openTunnel("a".repeat(43))).toBe(401);
 
     const granted = await owner.post(path, { hours: 3, reason: REASON });
     expect(granted.status).toBe(201);
@@ -141,6 +147,11 @@ describe("support access: the API's rules", () => {
     expect(body.grant.reason).toBe(REASON);
     expect(Date.parse(body.grant.expiresAt) - Date.now()).toBeGreaterThan(3 * 3_600_000 - 60_000);
     expect((await owner.post(path, { hours: 1, reason: "again" })).status).toBe(409);
+    // A ticket is single use: a plain GET does not spend it; this agent is offline (503), then it is spent.
+    const { ticket } = (await (await staff.post(`/api/v1/support/instances/${id}/tunnel`)).json()) as { ticket: string };
+    expect((await fetch(`${t.url}${SUPPORT_TUNNEL_PATH}?ticket=${ticket}`)).status).toBe(400);
+    expect(await openTunnel(ticket)).toBe(503);
+    expect(await openTunnel(ticket)).toBe(401);
     const revoked = (await (await owner.request("DELETE", path)).json()) as { active: boolean; grant: { revokedAt: string | null } };
     expect(revoked.active).toBe(false);
     expect(revoked.grant.revokedAt).not.toBeNull();
