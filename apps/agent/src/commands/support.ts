@@ -20,7 +20,8 @@ export function supportCommands(support: SupportAccess | undefined): Command[] {
     defineCommand({
       name: "support.revoke",
       args: z.strictObject({}),
-      run: () => run(support, (s) => s.revoke()),
+      // Sent on every connect: without support set up there is nothing to remove, which is success.
+      run: () => (support ? support.revoke() : Promise.resolve({ removed: false })),
     }),
     defineCommand({
       name: "support.tunnel.open",
