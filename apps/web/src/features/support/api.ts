@@ -8,12 +8,20 @@ export type { SupportAccess };
 export const supportKey = (instanceId: string) => ["instances", instanceId, "support-access"] as const;
 const path = (instanceId: string) => `/api/v1/instances/${encodeURIComponent(instanceId)}/support-access`;
 
-/** The current support access; re-read every 30 s so an expiry shows without a reload. */
+/**
+ * The current support access. Re-read only while a grant runs (at its expiry at the latest, so the
+ * page turns back to "No one but you" on time); otherwise it changes only by this page's own actions.
+ */
 export function useSupportAccess(instanceId: string) {
   return useQuery({
     queryKey: supportKey(instanceId),
     queryFn: ({ signal }) => api.get<SupportAccess>(path(instanceId), signal),
-    refetchInterval: 30_000,
+    refetchOnWindowFocus: false,
+    refetchInterval: (query) => {
+      const access = query.state.data;
+      if (!access?.active || !access.grant) return false;
+      return Math.min(60_000, Math.max(1_000, Date.parse(access.grant.expiresAt) - Date.now() + 1_000));
+    },
   });
 }
 
