@@ -107,7 +107,11 @@ async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, o
   log.addSecret(stored.credential);
 
   // Before connecting: an expired support grant is removed even if the server never answers.
-  let report: (name: string, status: "ok" | "failed", message?: string) => void = () => undefined;
+  // Until the connection exists, reports (an expiry found at start) wait here; then they are queued on it.
+  const early: Array<[string, "ok" | "failed", string | undefined]> = [];
+  let report = (name: string, status: "ok" | "failed", message?: string): void => {
+    early.push([name, status, message]);
+  };
   const support = config.support
     ? new SupportAccess({
         config: config.support,
@@ -136,6 +140,7 @@ async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, o
     }),
   });
   report = (name, status, message) => connection.sendEvent(name, status, message);
+  for (const [name, status, message] of early.splice(0)) report(name, status, message);
   connection.sendEvent("agent-start", "ok", `agent ${AGENT_VERSION}`);
   if (justRegistered) connection.sendEvent("agent-register", "ok");
 

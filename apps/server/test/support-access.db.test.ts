@@ -338,5 +338,11 @@ describe.runIf(testDatabaseKind === "pglite" && existsSync(SSHD))("support acces
     expect(existsSync(keysFile)).toBe(false);
     clockOffsetMs = 0;
     await relay.restore();
+    // Reported once the server is reachable again: the second grant's expiry on the timeline.
+    await until(
+      "the second expiry on the timeline",
+      async () => (await steps(owner, instanceId)).filter((e) => e.step === "support_expired").length === 2,
+      15_000,
+    );
   });
 });
