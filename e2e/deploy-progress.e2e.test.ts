@@ -180,6 +180,8 @@ describe("deploy progress, in a browser", () => {
       await page.route(`**/api/v1/instances/${base.id}`, (route) => route.fulfill({ json: answer }));
       // The stream is refused: the page says so and polls instead.
       await page.route(`**/api/v1/instances/${base.id}/stream`, (route) => route.fulfill({ status: 503, body: "" }));
+      // The stubbed instance has no support access (the server does not know it).
+      await page.route(`**/api/v1/instances/${base.id}/support-access`, (route) => route.fulfill({ json: { active: false, grant: null } }));
       await page.goto(`${server.url}/instances/${base.id}`);
       await waitForStatus(page, "install", "active");
       await step(page, "install").locator(".substep-active").getByText("Installing OpenClaw").waitFor();

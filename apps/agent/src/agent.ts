@@ -4,6 +4,7 @@
 import { mkdir } from "node:fs/promises";
 import { tailBootstrapProgress } from "./bootstrap-progress.ts";
 import { builtinCommands, type Command, createDispatcher, openclawCommands } from "./commands/index.ts";
+import { supportCommands } from "./commands/support.ts";
 import { type AgentConfig, removeRegistrationToken } from "./config.ts";
 import { AgentConnection } from "./connection.ts";
 import { hasRevokedCredential, markCredentialRevoked, readCredential, writeCredential } from "./credential-store.ts";
@@ -14,6 +15,8 @@ import type { Logger } from "./log.ts";
 import { createOpenclawVersionReader } from "./openclaw-version.ts";
 import { register } from "./register.ts";
 import { Relay } from "./relay/relay.ts";
+import { watchLogins } from "./support/login-watch.ts";
+import { SupportAccess } from "./support/support-access.ts";
 import { AGENT_VERSION } from "./version.ts";
 
 export interface RunningAgent {
@@ -23,9 +26,15 @@ export interface RunningAgent {
   stop(): Promise<number>;
 }
 
-export function startAgent(config: AgentConfig, log: Logger, opts: { commands?: readonly Command[] } = {}): RunningAgent {
+export interface AgentOptions {
+  commands?: readonly Command[];
+  /** The clock support access expiry is enforced by (tests move it forward). */
+  now?: () => number;
+}
+
+export function startAgent(config: AgentConfig, log: Logger, opts: AgentOptions = {}): RunningAgent {
   const controller = new AbortController();
-  const done = runAgent(config, log, controller.signal, opts.commands).catch((err: unknown) => {
+  const done = runAgent(config, log, controller.signal, opts).catch((err: unknown) => {
     log.error("agent_failed", { error: err instanceof Error ? err.message : String(err) });
     return EXIT_FAILURE;
   });
@@ -38,7 +47,7 @@ export function startAgent(config: AgentConfig, log: Logger, opts: { commands?: 
   };
 }
 
-async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, custom?: readonly Command[]): Promise<number> {
+async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, opts: AgentOptions): Promise<number> {
   log.addSecret(config.registrationToken);
   log.addSecret(config.gatewayToken);
   log.info("agent_start", {
@@ -98,23 +107,43 @@ async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, c
   }
   log.addSecret(stored.credential);
 
+  // Before connecting: an expired support grant is removed even if the server never answers.
+  // Until the connection exists, reports (an expiry found at start) wait here; then they are queued on it.
+  const early: Array<[string, "ok" | "failed", string | undefined]> = [];
+  let report = (name: string, status: "ok" | "failed", message?: string): void => {
+    early.push([name, status, message]);
+  };
+  const support = config.support
+    ? new SupportAccess({
+        config: config.support,
+        stateDir: config.stateDir,
+        serverUrl: config.serverUrl,
+        credential: stored.credential,
+        log,
+        checkIntervalMs: config.tuning.supportCheckMs,
+        now: opts.now ?? Date.now,
+        report: (name, status, message) => report(name, status, message),
+      })
+    : undefined;
+  await support?.start();
+
   const installed = createOpenclawVersionReader(config.openclawBin);
-  const commands = custom ?? [...builtinCommands, ...openclawCommands(config, installed)];
-  let connection: AgentConnection | undefined;
+  const commands = [...(opts.commands ?? [...builtinCommands, ...openclawCommands(config, installed)]), ...supportCommands(support)];
+  // Relay frames go out on the connection, which is made just below with the relay in it.
+  const out: { connection?: AgentConnection } = {};
   const relay = new Relay({
     gatewayUrl: config.gatewayUrl,
     gatewayToken: config.gatewayToken,
     log,
-    write: (frame) => connection?.sendBinary(frame),
+    write: (frame) => out.connection?.sendBinary(frame),
   });
-  const context = { keys, config };
-  connection = new AgentConnection({
+  const connection = new AgentConnection({
     config,
     credential: stored.credential,
     log,
     signal,
     relay,
-    dispatcher: createDispatcher(commands, context),
+    dispatcher: createDispatcher(commands, { keys, config }),
     heartbeat: createHeartbeatSource({
       stateDir: config.stateDir,
       gatewayUrl: config.gatewayUrl,
@@ -122,12 +151,27 @@ async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, c
       openclaw: installed,
     }),
   });
+  out.connection = connection;
+  report = (name, status, message) => connection.sendEvent(name, status, message);
+  for (const [name, status, message] of early.splice(0)) report(name, status, message);
   connection.sendEvent("agent-start", "ok", `agent ${AGENT_VERSION}`);
   if (justRegistered) connection.sendEvent("agent-register", "ok");
 
   const progressStop = new AbortController();
   const stopProgress = () => progressStop.abort();
   signal.addEventListener("abort", stopProgress, { once: true });
+  const authLog = config.support?.authLog;
+  const logins =
+    config.support && authLog
+      ? watchLogins({
+          source: authLog,
+          user: config.support.user,
+          pollMs: config.tuning.progressPollMs,
+          log,
+          signal: progressStop.signal,
+          onLogin: (summary) => connection.sendEvent("support-login", "ok", summary),
+        }).catch((err: unknown) => log.warn("support_login_watch_failed", { error: String(err) }))
+      : Promise.resolve();
   const progressFile = config.bootstrapProgressFile;
   const progress = progressFile
     ? tailBootstrapProgress({
@@ -154,6 +198,8 @@ async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, c
   stopProgress();
   signal.removeEventListener("abort", stopProgress);
   await progress;
+  support?.stop();
+  await logins;
   log.info("agent_stop", { reason: end.kind });
   return end.kind === "stopped" ? EXIT_OK : EXIT_CONFIG;
 }

@@ -25,7 +25,27 @@ const tuningSchema = z.strictObject({
   registerTimeoutMs: z.number().int().positive().default(30_000),
   gatewayTimeoutMs: z.number().int().positive().default(2_000),
   progressPollMs: z.number().int().positive().default(1_000),
+  /** How often the agent compares the support grant's expiry with the clock (besides its timer). */
+  supportCheckMs: z.number().int().positive().default(30_000),
 });
+
+/** Support access (issue 7): where the support key goes, the local sshd, its log of logins. */
+const supportSchema = z.strictObject({
+  /** The authorized_keys file of the support user (the local provider: inside the instance directory). */
+  authorizedKeysFile: absolutePath,
+  /** On a server the file is root's: written with `sudo -n tee`, emptied with `sudo -n truncate` (sudoers names that path only). */
+  sudo: z.boolean().default(false),
+  /** The account support logs in as (reported logins are this user's). */
+  user: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]{0,31}$/)
+    .default("clawsupport"),
+  sshHost: z.string().min(1).default("127.0.0.1"),
+  sshPort: z.number().int().min(1).max(65535).default(22),
+  /** sshd's log: a file to follow, or "journal" (journalctl). Absent: logins are not reported. */
+  authLog: z.union([absolutePath, z.literal("journal")]).optional(),
+});
+export type SupportConfig = z.infer<typeof supportSchema>;
 
 const configObjectSchema = z.object({
   /** Format version of this file. */
@@ -57,6 +77,7 @@ const configObjectSchema = z.object({
   /** Plain http to a non-loopback server exposes the token and credential; refused unless set. */
   allowInsecureServerUrl: z.boolean().default(false),
   tuning: tuningSchema.prefault({}),
+  support: supportSchema.optional(),
 });
 
 export const configSchema = configObjectSchema.superRefine((c, ctx) => {

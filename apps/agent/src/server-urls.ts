@@ -16,7 +16,16 @@ export function registerUrl(serverUrl: string): string {
 
 /** http → ws, https → wss. */
 export function connectUrl(serverUrl: string): string {
-  const url = under(serverUrl, CONNECT_PATH);
+  return wsUrl(serverUrl, CONNECT_PATH);
+}
+
+/** The WebSocket the agent dials for one support tunnel session. */
+export function tunnelUrl(serverUrl: string, sessionId: string): string {
+  return wsUrl(serverUrl, `api/agent/v1/tunnel/${encodeURIComponent(sessionId)}`);
+}
+
+function wsUrl(serverUrl: string, path: string): string {
+  const url = under(serverUrl, path);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   return url.href;
 }

@@ -1,7 +1,7 @@
 // Configuration is read once, at start-up, from the environment and validated: a bad value stops
 // the process with a message naming the variable, not a failure later at first use.
 import { resolve } from "node:path";
-import { describeIssues, type ProviderEndpoints } from "@clawcloud/core";
+import { describeIssues, type ProviderEndpoints, parseSshPublicKey } from "@clawcloud/core";
 import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -47,6 +47,15 @@ const envSchema = z.object({
     )
     .pipe(z.array(z.email("must be a comma-separated list of e-mail addresses")))
     .default([]),
+  CLAWCLOUD_SUPPORT_SSH_PUBLIC_KEY: z
+    .string()
+    .transform((v, ctx) => {
+      const parsed = parseSshPublicKey(v);
+      if ("key" in parsed) return parsed.key;
+      ctx.addIssue({ code: "custom", message: parsed.error });
+      return z.NEVER;
+    })
+    .optional(),
   CLAWCLOUD_ROLE: z.enum(["all", "api", "worker"]).default("all"),
   CLAWCLOUD_TRUST_PROXY: bool.default(false),
   CLAWCLOUD_RATE_LIMIT_SCALE: z.coerce.number().positive().default(1),
@@ -80,6 +89,8 @@ export interface Config {
   staffEmails: string[];
   /** Alert webhooks: http:// outside production only; private addresses only when allowed. */
   webhooks: { allowHttp: boolean; allowPrivate: boolean };
+  /** Support engineers' SSH key (`type base64`) installed by agents for a granted time; absent → no grants. */
+  supportPublicKey: string | undefined;
   role: Role;
   trustProxy: boolean;
   rateLimitScale: number;
@@ -130,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     awsAccountId: e.CLAWCLOUD_AWS_ACCOUNT_ID,
     staffEmails: e.CLAWCLOUD_STAFF_EMAILS,
     webhooks: { allowHttp: !production, allowPrivate: e.CLAWCLOUD_WEBHOOK_ALLOW_PRIVATE },
+    supportPublicKey: e.CLAWCLOUD_SUPPORT_SSH_PUBLIC_KEY,
     providerEndpoints: Object.fromEntries(
       (
         [

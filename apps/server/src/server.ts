@@ -3,11 +3,12 @@
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { AGENT_PROTOCOL, CHAT_PROTOCOL } from "@clawcloud/contracts";
+import { AGENT_PROTOCOL, CHAT_PROTOCOL, SUPPORT_TUNNEL_PROTOCOL } from "@clawcloud/contracts";
 import { createCore } from "@clawcloud/core";
 import { serve } from "@hono/node-server";
 import { WebSocketServer } from "ws";
 import { AgentConnections } from "./agent-gateway/connections.ts";
+import { SupportTunnels } from "./agent-gateway/tunnels.ts";
 import type { Config } from "./config.ts";
 import { AGENT_BUNDLE_PATH, loadAgentBundle } from "./http/agent-bundle.ts";
 import { createApp } from "./http/app.ts";
@@ -53,6 +54,7 @@ export async function startServer(
     awsAccountId: config.awsAccountId,
     staffEmails: config.staffEmails,
     webhooks: config.webhooks,
+    supportPublicKey: config.supportPublicKey,
     userData: {
       agentUrl: config.agentUrl,
       agentBundleUrl: `${config.agentUrl}${AGENT_BUNDLE_PATH}`,
@@ -87,6 +89,7 @@ export async function startServer(
 
   const webRoot = opts.webRoot === null ? undefined : (opts.webRoot ?? defaultWebRoot);
   const keepalive = new Keepalive();
+  const tunnels = new SupportTunnels();
   const app = createApp({
     core,
     log,
@@ -96,6 +99,7 @@ export async function startServer(
     webRoot,
     agents,
     keepalive,
+    tunnels,
     agentBundle,
   });
   const wss = new WebSocketServer({
@@ -103,7 +107,8 @@ export async function startServer(
     // Agents send chat history in one frame; browsers are held to far less by the chat socket itself.
     maxPayload: 16 * 1024 * 1024,
     perMessageDeflate: false,
-    handleProtocols: (offered) => (offered.has(AGENT_PROTOCOL) ? AGENT_PROTOCOL : offered.has(CHAT_PROTOCOL) ? CHAT_PROTOCOL : false),
+    // Each route checks that the protocol fits it (agent socket, chat, support tunnel).
+    handleProtocols: (offered) => [AGENT_PROTOCOL, CHAT_PROTOCOL, SUPPORT_TUNNEL_PROTOCOL].find((p) => offered.has(p)) ?? false,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } });
   await new Promise<void>((resolve, reject) => {
@@ -120,6 +125,7 @@ export async function startServer(
     app,
     core,
     async stop() {
+      tunnels.closeAll();
       await agents.closeAll();
       keepalive.stop();
       for (const socket of wss.clients) socket.terminate();

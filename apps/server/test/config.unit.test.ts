@@ -58,4 +58,24 @@ describe("loadConfig", () => {
   it("treats an empty DATABASE_URL as unset", () => {
     expect(loadConfig({ DATABASE_URL: "" }).databaseUrl).toBeUndefined();
   });
+
+  it("checks the support SSH key and keeps only its type and key material", () => {
+    const blob = Buffer.concat([
+      Buffer.from([0, 0, 0, 11]),
+      Buffer.from("ssh-ed25519"),
+      Buffer.from([0, 0, 0, 32]),
+      Buffer.alloc(32, 7),
+    ]).toString("base64");
+    const key = loadConfig({ CLAWCLOUD_SUPPORT_SSH_PUBLIC_KEY: `ssh-ed25519 ${blob} support@example.com` }).supportPublicKey;
+    expect(key).toBe(`ssh-ed25519 ${blob}`);
+    expect(loadConfig({}).supportPublicKey).toBeUndefined();
+    for (const bad of [
+      "not a key",
+      `ssh-rsa ${blob}`, // the blob names another type
+      `command="sh" ssh-ed25519 ${blob}`,
+      `ssh-ed25519 ${blob}\nssh-ed25519 ${blob}`,
+    ]) {
+      expect(() => loadConfig({ CLAWCLOUD_SUPPORT_SSH_PUBLIC_KEY: bad }), bad).toThrow(/CLAWCLOUD_SUPPORT_SSH_PUBLIC_KEY/);
+    }
+  });
 });

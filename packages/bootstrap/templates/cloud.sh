@@ -23,6 +23,8 @@ OC_CONFIG=/var/lib/openclaw/.openclaw/openclaw.json
 # The unit's PrivateTmp keeps OpenClaw's /tmp/openclaw log private; its output is in the journal.
 OC_LOG_FILE=""
 SSH_USER=claw
+SUPPORT_KEYS=/var/lib/clawcloud-support/clawsupport
+CC_SUPPORT_SUDO=1
 FILES=/var/lib/clawcloud
 CC_PROGRESS=/var/lib/clawcloud/progress.jsonl
 
@@ -209,12 +211,18 @@ service_users() {
   usermod -aG openclaw clawcloud-agent
   install -d -m 0750 -o openclaw -g openclaw "$OC_HOME" "$OC_PREFIX"
   install -d -m 0700 -o clawcloud-agent -g clawcloud-agent "$AGENT_STATE_DIR"
+  # Support access: no key, no password; the agent installs a key only for a granted time.
+  # (useradd locks the password; with sshd's UsePAM a key still works.)
+  id clawsupport >/dev/null 2>&1 || useradd -m -U -s /bin/bash clawsupport
+  install -d -m 0755 /var/lib/clawcloud-support
+  # The agent reports support logins from sshd's journal.
+  usermod -aG systemd-journal clawcloud-agent
   chgrp clawcloud-agent "$CC_PROGRESS"
   chmod 0640 "$CC_PROGRESS"
   # The agent stops and starts the gateway around updates and runs OpenClaw's CLI as its user.
   cc_run "visudo -c" visudo -cf "$FILES/sudoers-clawcloud-agent"
   install -m 0440 "$FILES/sudoers-clawcloud-agent" /etc/sudoers.d/clawcloud-agent
-  ok "openclaw, clawcloud-agent"
+  ok "openclaw, clawcloud-agent, clawsupport"
 }
 
 gateway_service() {

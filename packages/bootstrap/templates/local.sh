@@ -25,6 +25,8 @@ AGENT_STATE_DIR="$AGENT_DIR/state"
 CC_PROGRESS="$CC_INSTALL_DIR/progress.jsonl"
 # The local provider reads this script's exit status and output itself.
 cc_report_failure() { :; }
+# No sshd is configured here: the agent only keeps this file (empty unless support access is granted).
+SUPPORT_KEYS="$CC_INSTALL_DIR/ssh/authorized_keys"
 
 # Of the caller's environment only the proxy and CA settings pass through (a corporate proxy).
 CC_PASS_ENV=()

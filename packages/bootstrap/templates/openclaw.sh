@@ -10,6 +10,7 @@
 #   OC_LOG_FILE      OpenClaw's log file, or "" for its default (/tmp/openclaw/openclaw-<date>.log)
 #   CC_TMP           a private scratch directory
 #   AGENT_DIR AGENT_BUNDLE AGENT_CONFIG AGENT_STATE_DIR CC_SUPERVISOR
+#   SUPPORT_KEYS: the support key's file; CC_SUPPORT_SUDO=1: written through sudo (cloud, root-owned)
 #   oc <cmd...>      run a command as OpenClaw's user, with its HOME and PATH and nothing else
 #   oc_npm <args...> run npm that way
 #   oc_own <path>    give a path to OpenClaw's user
@@ -54,6 +55,7 @@ switch (mode) {
     Object.assign(c, { stateDir: v.stateDir, bootstrapProgressFile: v.progressFile, gateway: { url: v.gatewayUrl } });
     if (env.CC_GATEWAY_TOKEN) c.gateway.token = env.CC_GATEWAY_TOKEN;
     c.openclaw = { home: v.openclawHome, bin: v.openclawBin, version: v.openclawVersion, supervisor: v.supervisor };
+    if (v.keys) c.support = env.CC_SUPPORT_SUDO ? { authorizedKeysFile: v.keys, sudo: true, authLog: "journal" } : { authorizedKeysFile: v.keys };
     fs.writeFileSync(`${a[0]}.tmp`, `${JSON.stringify(c, null, 2)}\n`, { mode: 0o600 });
     fs.renameSync(`${a[0]}.tmp`, a[0]);
     break;
@@ -144,10 +146,11 @@ write_agent_config() {
   token=$(cc_js token "$OC_CONFIG" "$OC_PKG")
   mkdir -p "$(dirname "$AGENT_CONFIG")" "$AGENT_STATE_DIR"
   chmod 0700 "$(dirname "$AGENT_CONFIG")" "$AGENT_STATE_DIR"
-  CC_GATEWAY_TOKEN=$token CC_REGISTRATION_TOKEN=$CC_REGISTRATION_TOKEN cc_js agent-config "$AGENT_CONFIG" \
+  CC_GATEWAY_TOKEN=$token CC_REGISTRATION_TOKEN=$CC_REGISTRATION_TOKEN CC_SUPPORT_SUDO=${CC_SUPPORT_SUDO:-} cc_js agent-config "$AGENT_CONFIG" \
     "instanceId=$CC_INSTANCE_ID" "serverUrl=$CC_SERVER_URL" "gatewayUrl=http://127.0.0.1:$CC_GATEWAY_PORT" \
     "stateDir=$AGENT_STATE_DIR" "progressFile=$CC_PROGRESS" "openclawHome=$OC_HOME" "openclawBin=$OC_BIN" \
-    "openclawVersion=$CC_OPENCLAW_VERSION" "supervisor=$CC_SUPERVISOR" >/dev/null ||
+    "openclawVersion=$CC_OPENCLAW_VERSION" "supervisor=$CC_SUPERVISOR" \
+    "keys=$SUPPORT_KEYS" >/dev/null ||
     die "could not write $AGENT_CONFIG"
   agent_own "$(dirname "$AGENT_CONFIG")" "$AGENT_CONFIG" "$AGENT_STATE_DIR"
 }

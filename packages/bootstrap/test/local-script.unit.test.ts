@@ -185,6 +185,8 @@ describe("the local install script", { timeout: 60_000 }, () => {
       bootstrapProgressFile: join(dir, "progress.jsonl"),
       gateway: { url: "http://127.0.0.1:18999", token: oc.gateway.auth.token },
       openclaw: { home: join(dir, "home"), bin: join(dir, "openclaw/bin/openclaw"), version: "2026.9.6", supervisor: "external" },
+      // Support access on this machine: a key file in the instance directory, no sshd, no firewall.
+      support: { authorizedKeysFile: join(dir, "ssh/authorized_keys") },
     });
     expect(readFileSync(join(dir, "agent/clawcloud-agent.mjs"), "utf8")).toBe(BUNDLE);
 

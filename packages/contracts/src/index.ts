@@ -10,6 +10,7 @@ export * from "./api/instances.ts";
 export * from "./api/me.ts";
 export * from "./api/model.ts";
 export * from "./api/monitoring.ts";
+export * from "./api/support.ts";
 export * from "./api/updates.ts";
 export * from "./chat/relay.ts";
 export * from "./chat/sealed-box.ts";

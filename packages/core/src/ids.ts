@@ -22,6 +22,7 @@ export const idPrefixes = {
   alert: "alr",
   operation: "opn",
   rollout: "rol",
+  supportGrant: "sgr",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

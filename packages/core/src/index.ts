@@ -53,6 +53,11 @@ import type { JobName } from "./queue/jobs.ts";
 import { type Job, startQueue } from "./queue/queue.ts";
 import { loadOrCreateSecret } from "./secrets/data-dir-secret.ts";
 import { requestLimits } from "./security/request-limit.ts";
+import { agentSupportState } from "./support/agent-state.ts";
+import { getSupportAccess } from "./support/get-access.ts";
+import { grantSupportAccess } from "./support/grant-access.ts";
+import { revokeSupportAccess } from "./support/revoke-access.ts";
+import { TunnelTickets } from "./support/tunnel-ticket.ts";
 import { type AgentChannel, noAgentChannel } from "./updates/agent-channel.ts";
 import { createUpdateHooks } from "./updates/hooks.ts";
 import { getInstanceDetail } from "./updates/instance-detail.ts";
@@ -70,6 +75,9 @@ export { CLIENT_IP_HEADER } from "./auth/auth.ts";
 export type { ProviderEndpoints } from "./credentials/drivers.ts";
 export type { LocalOptions } from "./instances/local/local-runtime.ts";
 export type { UserDataInput } from "./instances/provision.ts";
+export type { AgentSupportState } from "./support/agent-state.ts";
+export { parseSshPublicKey } from "./support/public-key.ts";
+export type { TunnelSession } from "./support/tunnel-ticket.ts";
 
 import { AppError } from "./errors.ts";
 
@@ -108,6 +116,8 @@ export interface CoreOptions {
   staffEmails?: readonly string[];
   /** Alert webhooks: whether http:// and private addresses are allowed (default: neither). */
   webhooks?: WebhookPolicy;
+  /** The support engineers' SSH public key (`type base64`, checked); absent → support grants are refused. */
+  supportPublicKey?: string | undefined;
   /** The OpenClaw version a deploy gets when it names none. */
   defaultOpenclawVersion?: string;
   /** What cloud-init needs to bring a server's agent home: the URL it dials and the agent bundle. */
@@ -225,6 +235,15 @@ export async function createCore(o: CoreOptions) {
       log: o.log,
       healthTimeoutSec: o.updateHealthTimeoutSec,
     };
+    const supportListeners = new Set<(instanceId: string) => void>();
+    const supportDeps = {
+      db,
+      publicKey: o.supportPublicKey,
+      changed: (instanceId: string) => {
+        for (const listener of supportListeners) listener(instanceId);
+      },
+    };
+    const tunnelTickets = new TunnelTickets(db);
     const auth = createAuth({ db, queue, log: o.log, baseURL: o.baseURL, secret, rateLimitScale: o.rateLimitScale ?? 1 });
 
     return {
@@ -318,6 +337,21 @@ export async function createCore(o: CoreOptions) {
         raiseAlert: (input: RaiseAlertInput) => db.transaction((tx) => raiseAlert(tx, queue, input)),
         deliverAlert: (delivery: AlertDelivery) => deliverAlert(alertDeps, delivery),
         deleteOldMetrics: () => deleteOldMetrics(db),
+      },
+      support: {
+        get: (actor: Actor, instanceId: string) => getSupportAccess(db, actor, instanceId),
+        grant: (actor: Actor, instanceId: string, input: unknown) => grantSupportAccess(supportDeps, actor, instanceId, input),
+        revoke: (actor: Actor, instanceId: string) => revokeSupportAccess(supportDeps, actor, instanceId),
+        /** Staff only: a single-use ticket for the ssh tunnel to an instance with an active grant. */
+        tunnelTicket: (actor: Actor, instanceId: string) => tunnelTickets.issue(actor, instanceId),
+        redeemTunnelTicket: (ticket: string) => tunnelTickets.redeem(ticket),
+        /** What the instance's agent should hold now (sent on connect and after each change). */
+        agentState: (instanceId: string) => agentSupportState(db, instanceId),
+        /** Called after every grant or revoke (this process only), to push the state to the agent. */
+        onChange(listener: (instanceId: string) => void): () => void {
+          supportListeners.add(listener);
+          return () => supportListeners.delete(listener);
+        },
       },
       credentials: {
         list: (actor: Actor) => listCredentials(db, actor),

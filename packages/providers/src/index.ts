@@ -15,6 +15,7 @@ export { createGcpDriver, type GcpCredentials, type GcpDriverOptions, gcpGuide }
 export { createHetznerDriver, HETZNER_USER_DATA_LIMIT } from "./hetzner/driver.ts";
 export * from "./local/index.ts";
 export * from "./spec.ts";
+export { parsePublicKey } from "./ssh.ts";
 export { createVultrDriver, VULTR_ACLS } from "./vultr/driver.ts";
 export { type AwsCredentials, awsGuide, createAwsDriver };
 

@@ -3,17 +3,33 @@
 // frame is dropped and logged without content. Binary frames are relay traffic for chat
 // channels and are passed on by their header alone (agent-link.ts).
 import { AGENT_PROTOCOL, agentFrameSchema, type ServerFrame } from "@clawcloud/contracts";
-import { AppError, type Core } from "@clawcloud/core";
+import { AppError, type Core, type Logger } from "@clawcloud/core";
 import { upgradeWebSocket } from "@hono/node-server";
 import type { Hono } from "hono";
 import type { WebSocket } from "ws";
 import type { AppEnv } from "../http/env.ts";
 import { readJsonBody } from "../http/middleware/json-body.ts";
+import { agentAuth, agentInstanceId } from "./agent-auth.ts";
 import { type AgentConnections, CLOSE_REVOKED } from "./connections.ts";
+import { pushSupportState } from "./support-sync.ts";
+import { mountTunnelEndpoints } from "./tunnel-routes.ts";
+import type { SupportTunnels } from "./tunnels.ts";
 
 const MAX_TEXT_FRAME_BYTES = 64 * 1024;
 
-export function mountAgentGateway(app: Hono<AppEnv>, core: Core, connections: AgentConnections): void {
+export function mountAgentGateway(
+  app: Hono<AppEnv>,
+  core: Core,
+  deps: { connections: AgentConnections; tunnels: SupportTunnels; log: Logger },
+): void {
+  const { connections } = deps;
+  const sync = { core, ...deps };
+  // A grant or revoke in this process reaches the agent at once (another replica's: at reconnect).
+  core.support.onChange((instanceId) => {
+    pushSupportState(sync, instanceId).catch((err: unknown) => deps.log.error({ err, instanceId }, "pushing support state failed"));
+  });
+  mountTunnelEndpoints(app, core, deps.tunnels, connections);
+
   app.post("/api/agent/v1/register", async (c) => c.json(await core.agents.register(await readJsonBody(c.req)), 200));
   // The first-boot script's own report before its agent runs (@clawcloud/bootstrap BOOTSTRAP_EVENTS_PATH).
   app.post("/api/agent/v1/bootstrap-events", async (c) => {
@@ -23,16 +39,9 @@ export function mountAgentGateway(app: Hono<AppEnv>, core: Core, connections: Ag
 
   app.get(
     "/api/agent/v1/connect",
-    async (c, next) => {
-      const auth = c.req.header("authorization") ?? "";
-      const credential = /^Bearer ([A-Za-z0-9_-]{20,128})$/.exec(auth)?.[1];
-      const instanceId = credential ? await core.agents.authenticate(credential) : undefined;
-      if (!instanceId) throw new AppError("UNAUTHENTICATED", "Unknown or revoked agent credential.");
-      c.set("agentInstanceId" as never, instanceId as never);
-      return next();
-    },
+    agentAuth(core),
     upgradeWebSocket((c) => {
-      const instanceId = c.get("agentInstanceId" as never) as string;
+      const instanceId = agentInstanceId(c);
       const log = c.get("log").child({ instanceId });
       return {
         onOpen(_evt, ws) {
@@ -55,6 +64,7 @@ export function mountAgentGateway(app: Hono<AppEnv>, core: Core, connections: Ag
             log.info({}, "agent disconnected");
           });
           log.info({}, "agent connected");
+          pushSupportState(sync, instanceId, link).catch((err: unknown) => log.error({ err }, "sending support state failed"));
 
           const onText = async (text: string) => {
             if (text.length === 0 || text.length > MAX_TEXT_FRAME_BYTES)

@@ -44,7 +44,7 @@ export function createApp(deps: AppDeps) {
   app.use("/api/*", (c, next) => (OPENAI_PATH.test(c.req.path) ? openaiBodies(c, next) : smallBodies(c, next)));
   app.use("/api/*", csrfGuard(publicOrigin));
   app.all("/api/auth/*", authGate(core, { trustProxy: deps.trustProxy }));
-  mountAgentGateway(app, core, deps.agents);
+  mountAgentGateway(app, core, { connections: deps.agents, tunnels: deps.tunnels, log: deps.log });
   // Before the /api/v1 middleware: the chat socket answers refusals as WebSocket close codes.
   mountChatSocket(app, core, deps.agents, deps.keepalive ?? new Keepalive(), publicOrigin);
   mountAgentBundle(app, deps.agentBundle);

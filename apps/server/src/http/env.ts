@@ -1,5 +1,6 @@
 import type { Actor, Core } from "@clawcloud/core";
 import type { AgentConnections } from "../agent-gateway/connections.ts";
+import type { SupportTunnels } from "../agent-gateway/tunnels.ts";
 import type { AppLogger } from "../logger.ts";
 import type { Keepalive } from "../relay/keepalive.ts";
 import type { AgentBundle } from "./agent-bundle.ts";
@@ -23,6 +24,8 @@ export interface AppDeps {
   agents: AgentConnections;
   /** Pings for browser sockets; one per process (created by the app when absent). */
   keepalive?: Keepalive;
+  /** The support SSH tunnels this process relays. */
+  tunnels: SupportTunnels;
   /** The built agent, served to new servers; absent when not built. */
   agentBundle: AgentBundle | undefined;
   /** The built web app; absent → the API alone (tests of the API). */

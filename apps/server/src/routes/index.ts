@@ -39,6 +39,10 @@ import * as getRollout from "./rollouts/get.ts";
 import * as listRollouts from "./rollouts/list.ts";
 import * as pauseRollout from "./rollouts/pause.ts";
 import * as resumeRollout from "./rollouts/resume.ts";
+import * as supportTunnelTicket from "./support/tunnel-ticket.ts";
+import * as getSupportAccess from "./support-access/get.ts";
+import * as grantSupportAccess from "./support-access/grant.ts";
+import * as revokeSupportAccess from "./support-access/revoke.ts";
 
 export function registerV1Routes(api: Api, core: Core, deps: RouteDeps): void {
   for (const op of [
@@ -59,6 +63,10 @@ export function registerV1Routes(api: Api, core: Core, deps: RouteDeps): void {
     createApiToken,
     deleteApiToken,
     instanceMetrics,
+    getSupportAccess,
+    grantSupportAccess,
+    revokeSupportAccess,
+    supportTunnelTicket,
     listProviders,
     listCredentials,
     awsSetup,

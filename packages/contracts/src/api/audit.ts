@@ -20,6 +20,7 @@ export const auditActions = [
   "support.revoke",
   "support.expire",
   "support.login",
+  "support.tunnel",
   "vault.rotate",
 ] as const;
 

@@ -18,6 +18,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "support.revoke": "Support access revoked",
   "support.expire": "Support access expired",
   "support.login": "Support engineer signed in",
+  "support.tunnel": "Support opened an SSH tunnel",
   "vault.rotate": "Master key rotated",
 };
 

@@ -13,6 +13,7 @@ import { Spinner } from "../../ui/Spinner";
 import { EmptyState, ErrorState, LoadingList } from "../../ui/States";
 import { useCredentials, useRegions, useSizes } from "../cloud-accounts/api";
 import { vcpuLabel } from "../cloud-accounts/sizing";
+import { SupportAccessPanel } from "../support/SupportAccessPanel";
 import { UpdatePanel } from "../updates/UpdatePanel";
 import { type InstanceDetail, useRetryInstance } from "./api";
 import { DeleteInstanceDialog } from "./DeleteInstanceDialog";
@@ -272,6 +273,11 @@ function InstanceDetails({ instance }: { instance: InstanceDetail }) {
 }
 
 /** "DigitalOcean · New York 3 · s-2vcpu-4gb", with the provider's mark. */
+/** The server exists and boots: a grant waits in Claw Cloud until its agent connects. */
+function hasServerUp(instance: InstanceDetail): boolean {
+  return instance.state === "booting" || instance.state === "bootstrapping";
+}
+
 function WhereLine({ instance }: { instance: InstanceDetail }) {
   const { region } = useCatalogNames(instance);
   const parts =
@@ -404,6 +410,7 @@ export default function InstancePage({ params }: { params: { id: string } }) {
             <MetricsPanel instanceId={instance.id} />
           </Suspense>
         ) : null}
+        {instance.state !== "deleting" ? <SupportAccessPanel instanceId={instance.id} canGrant={running || hasServerUp(instance)} /> : null}
         <InstanceDetails instance={instance} />
         <Timeline events={instance.events} />
       </div>

@@ -99,6 +99,16 @@ export function eventLabel(e: InstanceEvent): string {
       return "Degraded";
     case "recovered":
       return "Healthy again";
+    case "support_granted":
+      return "Support access granted";
+    case "support_revoked":
+      return "Support access revoked";
+    case "support_expired":
+      return "Support access expired";
+    case "support_tunnel":
+      return "Support requested an SSH tunnel";
+    case "support_login":
+      return "Support logged in";
     default:
       return humanize(e.step);
   }
