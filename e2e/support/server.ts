@@ -13,7 +13,9 @@ export interface E2eServer {
   dataDir: string;
   /** Every line the server logged so far. */
   logs(): string[];
-  stop(): Promise<void>;
+  /** Stops the server and removes its data directory (unless `keepData`: then call `remove`). */
+  stop(opts?: { keepData?: boolean }): Promise<void>;
+  remove(): void;
 }
 
 export async function startServer(env: Record<string, string> = {}): Promise<E2eServer> {
@@ -55,9 +57,12 @@ export async function startServer(env: Record<string, string> = {}): Promise<E2e
     url,
     dataDir,
     logs: () => [...lines],
-    async stop() {
+    async stop(opts = {}) {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;
+      if (!opts.keepData) rmSync(dataDir, { recursive: true, force: true });
+    },
+    remove() {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -13,6 +13,7 @@ import { loadOrCreateKeys } from "./keys.ts";
 import type { Logger } from "./log.ts";
 import { createOpenclawVersionReader } from "./openclaw-version.ts";
 import { register } from "./register.ts";
+import { Relay } from "./relay/relay.ts";
 import { AGENT_VERSION } from "./version.ts";
 
 export interface RunningAgent {
@@ -97,12 +98,21 @@ async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, c
   }
   log.addSecret(stored.credential);
 
-  const connection = new AgentConnection({
+  let connection: AgentConnection | undefined;
+  const relay = new Relay({
+    gatewayUrl: config.gatewayUrl,
+    gatewayToken: config.gatewayToken,
+    log,
+    write: (frame) => connection?.sendBinary(frame),
+  });
+  const context = { keys, config };
+  connection = new AgentConnection({
     config,
     credential: stored.credential,
     log,
     signal,
-    dispatcher: createDispatcher(commands),
+    relay,
+    dispatcher: createDispatcher(commands, context),
     heartbeat: createHeartbeatSource({
       stateDir: config.stateDir,
       gatewayUrl: config.gatewayUrl,
@@ -138,6 +148,7 @@ async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, c
   } else if (end.kind === "fatal") {
     log.error("connection_fatal", { reason: end.reason });
   }
+  relay.stop();
   stopProgress();
   signal.removeEventListener("abort", stopProgress);
   await progress;

@@ -36,8 +36,12 @@ const configObjectSchema = z.object({
   stateDir: absolutePath.default("/var/lib/clawcloud-agent"),
   gatewayUrl: httpUrl.default("http://127.0.0.1:18789"),
   gatewayToken: z.string().min(1).optional(),
-  /** Path of the `openclaw` executable, to report the installed version. */
+  /** Path of the `openclaw` executable, to report the installed version and run its CLI. */
   openclawBin: absolutePath.optional(),
+  /** OpenClaw's HOME (its state is in <home>/.openclaw). */
+  openclawHome: absolutePath.optional(),
+  /** Who runs OpenClaw: `systemd` → the CLI runs as the `openclaw` user through sudo. */
+  supervisor: z.enum(["systemd", "external"]).optional(),
   /** Overrides the interval the server asks for (debugging and tests); fractions allowed. */
   heartbeatIntervalSec: z.number().positive().optional(),
   /** JSON lines `{name,status,message?}` that the bootstrap appends; forwarded as events. */
@@ -88,7 +92,7 @@ export async function loadConfig(path: string): Promise<{ config: AgentConfig; u
 /**
  * The bootstrap (packages/bootstrap) writes `gateway: {url, token}` and `openclaw: {bin, home,
  * version, supervisor}`; read that shape as the flat keys (which win when both are present).
- * `openclaw.home/version/supervisor` are not used yet.
+ * `openclaw.version` is not used.
  */
 function flattenNested(raw: unknown): unknown {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return raw;
@@ -103,7 +107,10 @@ function flattenNested(raw: unknown): unknown {
   out.gatewayUrl ??= gateway.url;
   out.gatewayToken ??= gateway.token;
   out.openclawBin ??= openclaw.bin;
-  for (const key of ["gatewayUrl", "gatewayToken", "openclawBin"]) if (out[key] === undefined) delete out[key];
+  out.openclawHome ??= openclaw.home;
+  out.supervisor ??= openclaw.supervisor;
+  for (const key of ["gatewayUrl", "gatewayToken", "openclawBin", "openclawHome", "supervisor"])
+    if (out[key] === undefined) delete out[key];
   return out;
 }
 

@@ -40,6 +40,8 @@ export interface ConnectionOptions {
   heartbeat: HeartbeatSource;
   dispatcher: Dispatcher;
   signal: AbortSignal;
+  /** Relay frames (binary) from the server, and the end of the socket that carried them. */
+  relay?: { handle(frame: Uint8Array): void; reset(): void };
 }
 
 export class AgentConnection {
@@ -71,6 +73,12 @@ export class AgentConnection {
       this.#opts.log.warn("outbox_full", { dropped: dropped?.type });
     }
     this.#outbox.push(frame);
+  }
+
+  /** Sends a relay frame now; dropped when not connected (the server has closed its channels). */
+  sendBinary(frame: Uint8Array): void {
+    const ws = this.#socket;
+    if (this.#welcomed && ws?.readyState === WebSocket.OPEN) ws.send(frame, { binary: true });
   }
 
   sendEvent(name: string, status: "start" | "ok" | "failed", message?: string): void {
@@ -199,6 +207,10 @@ export class AgentConnection {
       });
       ws.on("message", (data, isBinary) => {
         alive = true;
+        if (isBinary && welcomedAt !== undefined && this.#opts.relay) {
+          this.#opts.relay.handle(Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]));
+          return;
+        }
         const frame = parseServerFrame(data, isBinary, log);
         if (frame?.type === "welcome") onWelcome(frame);
         else if (frame?.type === "command") onCommand(frame);
@@ -213,6 +225,7 @@ export class AgentConnection {
         signal.removeEventListener("abort", onAbort);
         this.#welcomed = false;
         if (this.#socket === ws) this.#socket = undefined;
+        this.#opts.relay?.reset();
         resolve({ code, reason: reason.toString("utf8"), httpStatus, welcomedAt, endedAt: Date.now() });
       });
 

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { AGENT_PROTOCOL } from "@clawcloud/contracts";
+import { AGENT_PROTOCOL, CHAT_PROTOCOL } from "@clawcloud/contracts";
 import { createCore } from "@clawcloud/core";
 import { serve } from "@hono/node-server";
 import { WebSocketServer } from "ws";
@@ -13,6 +13,7 @@ import { AGENT_BUNDLE_PATH, loadAgentBundle } from "./http/agent-bundle.ts";
 import { createApp } from "./http/app.ts";
 import { registerJobs } from "./jobs/index.ts";
 import type { AppLogger } from "./logger.ts";
+import { Keepalive } from "./relay/keepalive.ts";
 
 export const version: string = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "..", "package.json"), "utf8")).version;
 export const defaultWebRoot = join(import.meta.dirname, "..", "..", "web", "dist");
@@ -67,12 +68,29 @@ export async function startServer(
   }
 
   const webRoot = opts.webRoot === null ? undefined : (opts.webRoot ?? defaultWebRoot);
-  const agents = new AgentConnections();
-  const app = createApp({ core, log, publicUrl: config.publicUrl, version, trustProxy: config.trustProxy, webRoot, agents, agentBundle });
+  const agents = new AgentConnections({
+    bus: core.bus,
+    presence: { connectedHere: core.agents.connectedHere, leftHere: core.agents.leftHere, replicaOf: core.agents.replicaOf },
+  });
+  await agents.start();
+  const keepalive = new Keepalive();
+  const app = createApp({
+    core,
+    log,
+    publicUrl: config.publicUrl,
+    version,
+    trustProxy: config.trustProxy,
+    webRoot,
+    agents,
+    keepalive,
+    agentBundle,
+  });
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: 1024 * 1024,
-    handleProtocols: (offered) => (offered.has(AGENT_PROTOCOL) ? AGENT_PROTOCOL : false),
+    // Agents send chat history in one frame; browsers are held to far less by the chat socket itself.
+    maxPayload: 16 * 1024 * 1024,
+    perMessageDeflate: false,
+    handleProtocols: (offered) => (offered.has(AGENT_PROTOCOL) ? AGENT_PROTOCOL : offered.has(CHAT_PROTOCOL) ? CHAT_PROTOCOL : false),
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } });
   await new Promise<void>((resolve, reject) => {
@@ -89,7 +107,9 @@ export async function startServer(
     app,
     core,
     async stop() {
-      agents.closeAll();
+      await agents.closeAll();
+      keepalive.stop();
+      for (const socket of wss.clients) socket.terminate();
       wss.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

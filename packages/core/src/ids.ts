@@ -16,6 +16,7 @@ export const idPrefixes = {
   request: "req",
   event: "evt",
   agentCredential: "agc",
+  apiToken: "pat",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

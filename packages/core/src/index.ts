@@ -1,14 +1,18 @@
 // The domain core: the only package that touches the database. Transport (routes, jobs) calls
 // these services; each takes an Actor and authorises by workspace.
+
 import { createHmac } from "node:crypto";
 import { openDatabase } from "@clawcloud/db";
 import type { Actor } from "./actor.ts";
 import { resolveActor } from "./actor.ts";
+import { agentReplicaOf, clearAgentReplica, setAgentReplica } from "./agents/agent-presence.ts";
 import { recordAgentEvent } from "./agents/record-event.ts";
 import { recordHeartbeat } from "./agents/record-heartbeat.ts";
 import { authenticateAgent, HEARTBEAT_INTERVAL_SEC, registerAgent } from "./agents/register-agent.ts";
+import { authenticateApiToken, createApiToken, listApiTokens, revokeApiToken } from "./api-tokens/api-tokens.ts";
 import { ActorCache } from "./auth/actor-cache.ts";
 import { createAuth } from "./auth/auth.ts";
+import { startBus } from "./bus/bus.ts";
 import { awsSetup } from "./credentials/aws-setup.ts";
 import { CatalogCache, listRegions, listSizes } from "./credentials/catalog.ts";
 import { createCredential } from "./credentials/create-credential.ts";
@@ -24,6 +28,7 @@ import { createLocalRuntime, type LocalOptions } from "./instances/local/local-r
 import { resumeLocal } from "./instances/local/resume-local.ts";
 import { markUnreachable } from "./instances/mark-unreachable.ts";
 import type { UserDataInput } from "./instances/provision.ts";
+import { recordModel } from "./instances/record-model.ts";
 import { retryInstance } from "./instances/retry-instance.ts";
 import { runDelete, runProvisioning } from "./instances/run-provisioning.ts";
 import { sweepOrphans } from "./instances/sweep-orphans.ts";
@@ -47,6 +52,7 @@ export type { UserDataInput } from "./instances/provision.ts";
 
 import { AppError } from "./errors.ts";
 
+export { BUS_MAX_MESSAGE, type Bus, replicaTopic } from "./bus/bus.ts";
 export { AppError } from "./errors.ts";
 export type { Logger } from "./logger.ts";
 export type { MailMessage } from "./mail/mailer.ts";
@@ -115,9 +121,10 @@ export async function createCore(o: CoreOptions) {
       }
       secret = generated.value;
     }
-    const [queue, mailer] = await Promise.all([
+    const [queue, mailer, bus] = await Promise.all([
       startQueue({ connection: database.connection, log: o.log, worker: o.worker }),
       createMailer({ smtpUrl: o.smtpUrl, from: o.mailFrom, log: o.log }),
+      startBus({ connection: database.connection, db, log: o.log }),
     ]);
     const actors = new ActorCache({ ttlMs: 15_000, max: 20_000 });
     const staffEmails = new Set((o.staffEmails ?? []).map((e) => e.toLowerCase()));
@@ -179,8 +186,16 @@ export async function createCore(o: CoreOptions) {
           return me;
         },
       },
+      apiTokens: {
+        list: (actor: Actor) => listApiTokens(db, actor),
+        create: (actor: Actor, input: unknown) => createApiToken(db, actor, input),
+        revoke: (actor: Actor, id: string) => revokeApiToken(db, actor, id),
+        authenticate: (token: string) => authenticateApiToken(db, token),
+      },
       instances: {
         list: (actor: Actor) => listInstances(db, actor),
+        recordModel: (actor: Actor, id: string, model: { model: string; api: string; host: string | null }) =>
+          recordModel(db, actor, id, model),
         get: (actor: Actor, id: string) => getInstance(db, actor, id),
         create: (actor: Actor, input: unknown) => createInstance(instanceDeps, actor, input),
         delete: (actor: Actor, id: string) => requestDelete(instanceDeps, actor, id),
@@ -194,8 +209,13 @@ export async function createCore(o: CoreOptions) {
         /** Relaunches this machine's instances (call once the server listens, in a worker process). */
         resumeLocal: () => (local ? resumeLocal({ db, log: o.log, local }) : Promise.resolve(undefined)),
       },
+      /** Messages between this Claw Cloud's server processes (chat routing across replicas). */
+      bus,
       agents: {
         heartbeatIntervalSec: HEARTBEAT_INTERVAL_SEC,
+        connectedHere: (instanceId: string) => setAgentReplica(db, instanceId, bus.replicaId),
+        leftHere: (instanceId: string) => clearAgentReplica(db, instanceId, bus.replicaId),
+        replicaOf: (instanceId: string) => agentReplicaOf(db, instanceId),
         register: (input: unknown) => registerAgent({ db, log: o.log }, input),
         authenticate: (credential: string) => authenticateAgent(db, credential),
         heartbeat: (instanceId: string, frame: unknown) => recordHeartbeat(db, instanceId, frame),
@@ -225,6 +245,7 @@ export async function createCore(o: CoreOptions) {
           queue.work(name, handler, opts),
       },
       async close() {
+        await bus.close();
         await queue.stop().catch((err) => o.log.error({ err }, "stopping the job queue failed"));
         // After the workers: no job can start a local instance once its processes are stopped.
         await local?.driver.close().catch((err) => o.log.error({ err }, "stopping local instances failed"));

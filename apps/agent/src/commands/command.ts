@@ -1,12 +1,21 @@
 // What a command is: a name, a zod schema for its arguments and a function that runs it.
 // A command throws `CommandError` for failures the server should see by code.
 import type { z } from "zod";
+import type { AgentConfig } from "../config.ts";
+import type { AgentKeys } from "../keys.ts";
 import type { Logger } from "../log.ts";
+
+/** What commands may use of the running agent (absent in dispatcher unit tests). */
+export interface AgentContext {
+  config: AgentConfig;
+  keys: AgentKeys;
+}
 
 export interface CommandContext {
   log: Logger;
   /** Aborted when the agent stops. */
   signal: AbortSignal;
+  agent?: AgentContext;
 }
 
 export class CommandError extends Error {

@@ -2,13 +2,14 @@
 // names, bad arguments and failures become `ok:false` results with a code; a command id seen
 // again (the server retrying after a reconnect) gets the same result instead of a second run.
 import { agentFrameSchema } from "@clawcloud/contracts";
-import type { Command, CommandContext } from "./command.ts";
+import type { AgentContext, Command, CommandContext } from "./command.ts";
 import { CommandError } from "./command.ts";
+import { modelSetCommand } from "./model-set.ts";
 import { pingCommand } from "./ping.ts";
 
-export { type Command, type CommandContext, CommandError, defineCommand } from "./command.ts";
+export { type AgentContext, type Command, type CommandContext, CommandError, defineCommand } from "./command.ts";
 
-export const builtinCommands: readonly Command[] = [pingCommand];
+export const builtinCommands: readonly Command[] = [pingCommand, modelSetCommand];
 
 export interface ResultFrame {
   type: "result";
@@ -24,7 +25,7 @@ export interface Dispatcher {
 
 const REMEMBERED_RESULTS = 200;
 
-export function createDispatcher(commands: readonly Command[] = builtinCommands): Dispatcher {
+export function createDispatcher(commands: readonly Command[] = builtinCommands, agent?: AgentContext): Dispatcher {
   const byName = new Map(commands.map((c) => [c.name, c]));
   const running = new Map<string, Promise<ResultFrame>>();
   const done = new Map<string, ResultFrame>();
@@ -57,7 +58,8 @@ export function createDispatcher(commands: readonly Command[] = builtinCommands)
   };
 
   return {
-    dispatch(frame, ctx) {
+    dispatch(frame, given) {
+      const ctx: CommandContext = agent ? { ...given, agent } : given;
       const previous = done.get(frame.id);
       if (previous) return Promise.resolve(previous);
       const inFlight = running.get(frame.id);

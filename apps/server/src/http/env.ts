@@ -1,6 +1,7 @@
 import type { Actor, Core } from "@clawcloud/core";
 import type { AgentConnections } from "../agent-gateway/connections.ts";
 import type { AppLogger } from "../logger.ts";
+import type { Keepalive } from "../relay/keepalive.ts";
 import type { AgentBundle } from "./agent-bundle.ts";
 
 /** What each request carries through the middleware chain. */
@@ -20,6 +21,8 @@ export interface AppDeps {
   trustProxy: boolean;
   /** The agent sockets this process holds. */
   agents: AgentConnections;
+  /** Pings for browser sockets; one per process (created by the app when absent). */
+  keepalive?: Keepalive;
   /** The built agent, served to new servers; absent when not built. */
   agentBundle: AgentBundle | undefined;
   /** The built web app; absent → the API alone (tests of the API). */
