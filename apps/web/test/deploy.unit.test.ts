@@ -30,6 +30,7 @@ function instance(over: Partial<InstanceDetail>): InstanceDetail {
     runningOpenclawVersion: null,
     agentVersion: null,
     agentPublicKey: null,
+    model: null,
     ipv4: null,
     keepOnFailure: false,
     lastHeartbeatAt: null,

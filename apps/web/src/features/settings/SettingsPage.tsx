@@ -5,6 +5,7 @@ import { IconLogOut } from "../../ui/icons";
 import { PageHeader } from "../../ui/PageHeader";
 import { Spinner } from "../../ui/Spinner";
 import { useSession, useSignOut } from "../auth/session";
+import { ApiTokensSection } from "./ApiTokensSection";
 import { EmailSection } from "./EmailSection";
 import { PasswordSection } from "./PasswordSection";
 import { ProfileSection } from "./ProfileSection";
@@ -65,6 +66,7 @@ export default function SettingsPage() {
         <EmailSection />
         <PasswordSection />
         <WorkspaceSection />
+        <ApiTokensSection />
         <Section id="settings-appearance" title="Appearance" description="System follows your device's light or dark setting.">
           <ThemeSwitcher legend="Theme" showLegend={false} />
         </Section>
