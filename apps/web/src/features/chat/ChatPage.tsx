@@ -143,15 +143,22 @@ export default function ChatPage({ params }: { params: { id: string } }) {
 
   const socket = useChatSocket(ready ? id : null, {
     onOpen: (reconnected) => {
-      loadSessions();
-      if (reconnected) {
-        setNotice("Reconnected");
-        if (activeRef.current) loadHistory(activeRef.current);
-      }
+      if (reconnected) setNotice("Reconnected");
     },
     onSessionsChanged: loadSessions,
     onChat,
   });
+
+  // Read the list (and the open conversation) whenever the instance becomes reachable: on
+  // connect, on reconnect, and when its agent or OpenClaw comes back.
+  const reachable = socket.connection === "open" && socket.status?.agent === "online" && socket.status.gateway !== "unavailable";
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only the transition to reachable matters
+  useEffect(() => {
+    if (!reachable) return;
+    loadSessions();
+    const key = activeRef.current;
+    if (key) loadHistory(key);
+  }, [reachable]);
 
   useEffect(() => {
     if (!notice) return;
@@ -178,12 +185,8 @@ export default function ChatPage({ params }: { params: { id: string } }) {
   };
 
   const status = socket.status;
-  const model =
-    status?.model !== undefined
-      ? status.model
-      : instance?.model
-        ? { provider: instance.model.host ?? "", model: instance.model.model }
-        : null;
+  // The agent's word first; the instance record (updated by the model dialog) otherwise.
+  const model = status?.model ?? (instance?.model ? { provider: instance.model.host ?? "", model: instance.model.model } : null);
   const blocked =
     socket.connection === "lost"
       ? "Connection lost — reconnecting…"

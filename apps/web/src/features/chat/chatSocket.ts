@@ -97,6 +97,8 @@ export function useChatSocket(instanceId: string | null, listeners: Listeners) {
       ws.onclose = (event) => {
         if (socketRef.current === ws) socketRef.current = null;
         failAll();
+        // What the instance said is stale now; a reconnect brings a fresh status.
+        setStatus(null);
         if (stopped) return;
         if (event.code === 4404) return setConnection("gone");
         if (event.code === 4401) return setConnection("signed-out");
