@@ -1,13 +1,15 @@
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { Link } from "wouter";
 import { IconChat } from "../../ui/icons";
 import type { InstanceDetail } from "../instances/api";
-import { ModelDialog } from "./ModelDialog";
-import { modelLabel } from "./model";
+
+// The dialog brings the sealing code (X25519, XSalsa20): loaded when first opened.
+const ModelDialog = lazy(() => import("./ModelDialog").then((m) => ({ default: m.ModelDialog })));
 
 /** On the instance page once it runs: the model in use (or a prompt to set one) and the way to chat. */
 export function AssistantPanel({ instance }: { instance: InstanceDetail }) {
   const [open, setOpen] = useState(false);
+  const [wanted, setWanted] = useState(false);
   const canSeal = instance.agentPublicKey !== null;
   return (
     <section className="card assistant-panel" aria-labelledby="assistant-title">
@@ -18,7 +20,7 @@ export function AssistantPanel({ instance }: { instance: InstanceDetail }) {
         {instance.model ? (
           <p data-testid="model-in-use">
             <strong>{instance.model.model}</strong>
-            <span className="detail-muted"> {modelLabel(instance.model).slice(instance.model.model.length)}</span>
+            {instance.model.host ? <span className="detail-muted"> · {instance.model.host}</span> : null}
           </p>
         ) : (
           <p className="detail-muted">No model yet: choose a provider and paste your key to start chatting.</p>
@@ -41,7 +43,11 @@ export function AssistantPanel({ instance }: { instance: InstanceDetail }) {
           <IconChat /> Open chat
         </Link>
       </div>
-      <ModelDialog instance={instance} open={open} onClose={() => setOpen(false)} />
+      {wanted ? (
+        <Suspense fallback={null}>
+          <ModelDialog instance={instance} open={open} onClose={() => setOpen(false)} />
+        </Suspense>
+      ) : null}
     </section>
   );
 }

@@ -175,6 +175,8 @@ export default function ChatPage({ params }: { params: { id: string } }) {
     const runId = crypto.randomUUID();
     if (showUser) setMessages((m) => [...(m ?? []), { id: `local-${runId}`, role: "user", text, timestamp: Date.now(), error: null }]);
     setRun({ runId, text: "", phase: null, state: "sending", error: null, prompt: text });
+    // Send (or Retry) turns into Stop: keep the keyboard in the composer.
+    composerRef.current?.focus();
     socket.request({ op: "send", sessionKey: key, text, runId }).then(
       () => setRun((r) => (r?.runId === runId && r.state === "sending" ? { ...r, state: "streaming" } : r)),
       (error: unknown) => {
@@ -297,6 +299,7 @@ export default function ChatPage({ params }: { params: { id: string } }) {
           composerRef={composerRef}
           onSend={(text) => sendText(text, true)}
           onStop={() => {
+            composerRef.current?.focus();
             if (activeKey)
               socket.request({ op: "abort", sessionKey: activeKey, ...(run ? { runId: run.runId } : {}) }).catch(() => undefined);
           }}

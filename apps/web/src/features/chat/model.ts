@@ -67,8 +67,3 @@ export function checkMessage(check: SetModelResult["check"]): string {
       return `The test call failed${check.httpStatus ? ` (HTTP ${check.httpStatus})` : ""}.${detail || " Try again, or check the provider's status page."}`;
   }
 }
-
-/** "claude-sonnet-4-5 · api.anthropic.com" */
-export function modelLabel(model: NonNullable<InstanceDetail["model"]>): string {
-  return model.host ? `${model.model} · ${model.host}` : model.model;
-}
