@@ -148,6 +148,33 @@ describe("chatting with your own OpenClaw, in a browser", () => {
     await context.close();
   });
 
+  test("Settings → API tokens: created and shown once with the instance's base URL, then revoked", { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/sign-in`);
+    await page.getByLabel("E-mail").fill(person.email);
+    await page.getByLabel("Password", { exact: true }).fill(person.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${server.url}/instances`);
+    await page.goto(`${server.url}/settings`);
+    const section = page.getByRole("region", { name: "API tokens" });
+    await section.getByText("No tokens yet.").waitFor();
+    await section.getByLabel("Name").fill("laptop script");
+    await section.getByLabel("Expires").selectOption("30");
+    await section.getByRole("button", { name: "Create token" }).click();
+    const token = await section.getByTestId("api-token-value").textContent();
+    expect(token).toMatch(/^cc_pat_/);
+    await section.getByText(`${server.url}/api/v1/instances/${instanceId}/openai/v1/chat/completions`).waitFor();
+    await section.getByRole("button", { name: "Done" }).click();
+    // Listed by name and prefix; the token itself is never shown again.
+    await section.getByTestId("api-token-row").getByText("laptop script").waitFor();
+    expect(await page.content()).not.toContain(token as string);
+    await section.getByRole("button", { name: "Revoke laptop script" }).click();
+    await page.getByRole("dialog", { name: "Revoke this token?" }).getByRole("button", { name: "Revoke token" }).click();
+    await section.getByText("No tokens yet.").waitFor();
+    await context.close();
+  });
+
   test("the server's log and database hold neither the chat canary nor the model key", { timeout: 120_000 }, async () => {
     await server.stop({ keepData: true });
     const logs = server.logs();

@@ -31,7 +31,10 @@ export function AssistantPanel({ instance }: { instance: InstanceDetail }) {
         <button
           type="button"
           className={`btn ${instance.model ? "btn-secondary" : "btn-primary"}`}
-          onClick={() => setOpen(true)}
+          onClick={() => {
+            setWanted(true);
+            setOpen(true);
+          }}
           disabled={!canSeal}
         >
           {instance.model ? "Change model" : "Set up your model"}

@@ -28,7 +28,9 @@ function NewToken({ created, onDone }: { created: CreatedApiToken; onDone: () =>
     <div className="token-created" data-testid="api-token-created">
       <FormAlert tone="success">Token “{created.name}” created. Copy it now: it is not shown again.</FormAlert>
       <div className="token-value">
-        <code data-testid="api-token-value">{created.token}</code>
+        <code className="token-code" data-testid="api-token-value">
+          {created.token}
+        </code>
         <CopyButton text={created.token} label="Copy token" />
       </div>
       <p className="field-hint">Use it as an OpenAI API key with your instance's base URL:</p>
