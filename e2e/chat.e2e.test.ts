@@ -167,7 +167,7 @@ describe("chatting with your own OpenClaw, in a browser", () => {
     await section.getByText(`${server.url}/api/v1/instances/${instanceId}/openai/v1/chat/completions`).waitFor();
     await section.getByRole("button", { name: "Done" }).click();
     // Listed by name and prefix; the token itself is never shown again.
-    await section.getByTestId("api-token-row").getByText("laptop script").waitFor();
+    await section.getByTestId("api-token-row").locator(".token-name", { hasText: "laptop script" }).waitFor();
     expect(await page.content()).not.toContain(token as string);
     await section.getByRole("button", { name: "Revoke laptop script" }).click();
     await page.getByRole("dialog", { name: "Revoke this token?" }).getByRole("button", { name: "Revoke token" }).click();
