@@ -94,7 +94,7 @@ describe("hetzner driver", () => {
     expect(cx22?.regions).toContain("sin");
   });
 
-  it("is held to Hetzner's bucket of 3,600 refilling one a second, and says retry in 1 s", async () => {
+  it("is held to Hetzner's bucket of 3,600 refilling one a second, and says retry in 1 s", { timeout: 30_000 }, async () => {
     const clock = new ManualClock();
     const h = await start({ clock, latencyMs: 0 });
     const calls = Array.from({ length: 3600 }, () => () => h.driver.getServer("1"));
