@@ -13,6 +13,7 @@ const ForgotPasswordPage = lazy(() => import("../features/auth/ForgotPasswordPag
 const ResetPasswordPage = lazy(() => import("../features/auth/ResetPasswordPage"));
 const InstancesPage = lazy(() => import("../features/instances/InstancesPage"));
 const InstancePage = lazy(() => import("../features/instances/InstancePage"));
+const ChatPage = lazy(() => import("../features/chat/ChatPage"));
 const DeployPage = lazy(() => import("../features/deploy/DeployPage"));
 const CloudAccountsPage = lazy(() => import("../features/cloud-accounts/CloudAccountsPage"));
 const AddCloudAccountPage = lazy(() => import("../features/cloud-accounts/AddCloudAccountPage"));
@@ -29,6 +30,7 @@ function AppRoutes() {
         <Switch>
           <Route path="/instances" component={InstancesPage} />
           <Route path="/instances/:id" component={InstancePage} />
+          <Route path="/instances/:id/chat" component={ChatPage} />
           <Route path="/deploy" component={DeployPage} />
           <Route path="/cloud-accounts" component={CloudAccountsPage} />
           <Route path="/cloud-accounts/new" component={AddCloudAccountPage} />

@@ -11,6 +11,7 @@ import { IconAlert, IconArrowLeft, IconCheck, IconRefresh, IconTrash } from "../
 import { PageHeader } from "../../ui/PageHeader";
 import { Spinner } from "../../ui/Spinner";
 import { EmptyState, ErrorState, LoadingList } from "../../ui/States";
+import { AssistantPanel } from "../chat/AssistantPanel";
 import { useCredentials, useRegions, useSizes } from "../cloud-accounts/api";
 import { vcpuLabel } from "../cloud-accounts/sizing";
 import { SupportAccessPanel } from "../support/SupportAccessPanel";
@@ -402,6 +403,7 @@ export default function InstancePage({ params }: { params: { id: string } }) {
           />
         ) : null}
         {running ? <ReadyPanel instance={instance} now={now} /> : null}
+        {running ? <AssistantPanel instance={instance} /> : null}
         {running ? <UpdatePanel instance={instance} now={now} /> : null}
         {instance.state === "deleting" ? <DeletingPanel instance={instance} /> : null}
         {deploying || failed ? <ProgressView progress={progress} now={now} connection={connection} failed={failed} /> : null}

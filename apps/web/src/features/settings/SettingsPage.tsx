@@ -6,6 +6,7 @@ import { PageHeader } from "../../ui/PageHeader";
 import { Spinner } from "../../ui/Spinner";
 import { useSession, useSignOut } from "../auth/session";
 import { AlertsSection } from "./AlertsSection";
+import { ApiTokensSection } from "./ApiTokensSection";
 import { EmailSection } from "./EmailSection";
 import { PasswordSection } from "./PasswordSection";
 import { ProfileSection } from "./ProfileSection";
@@ -67,6 +68,7 @@ export default function SettingsPage() {
         <PasswordSection />
         <AlertsSection />
         <WorkspaceSection />
+        <ApiTokensSection />
         <Section id="settings-appearance" title="Appearance" description="System follows your device's light or dark setting.">
           <ThemeSwitcher legend="Theme" showLegend={false} />
         </Section>
