@@ -1,6 +1,7 @@
 // One timer for every browser socket instead of one each: pings every 25 s keep sockets alive
 // through proxies that cut idle connections at 60 s, and a socket that missed its pong since the
-// last round is dropped. The same sweep resumes channels whose browser has caught up.
+// last round is dropped. A round pings in slices, so it never holds the event loop for long. The
+// drain sweep resumes channels whose browser has caught up.
 import type { WebSocket } from "ws";
 
 export const PING_INTERVAL_MS = 25_000;
@@ -8,6 +9,8 @@ export const PING_INTERVAL_MS = 25_000;
 export const PAUSE_ABOVE = 512 * 1024;
 export const RESUME_BELOW = 64 * 1024;
 const DRAIN_CHECK_MS = 50;
+/** Sockets pinged per macrotask: 5,000 pings in one go would hold the event loop for tens of ms. */
+const PINGS_PER_SLICE = 250;
 
 interface Entry {
   alive: boolean;
@@ -61,14 +64,20 @@ export class Keepalive {
   }
 
   #round(): void {
-    for (const [socket, entry] of this.#sockets) {
-      if (!entry.alive) {
-        socket.terminate();
-        this.#sockets.delete(socket);
-        continue;
+    const batch = [...this.#sockets];
+    const slice = (from: number) => {
+      for (const [socket, entry] of batch.slice(from, from + PINGS_PER_SLICE)) {
+        if (!this.#sockets.has(socket)) continue;
+        if (!entry.alive) {
+          socket.terminate();
+          this.#sockets.delete(socket);
+          continue;
+        }
+        entry.alive = false;
+        socket.ping();
       }
-      entry.alive = false;
-      socket.ping();
-    }
+      if (from + PINGS_PER_SLICE < batch.length) setImmediate(slice, from + PINGS_PER_SLICE);
+    };
+    slice(0);
   }
 }
