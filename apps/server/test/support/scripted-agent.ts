@@ -59,6 +59,11 @@ export async function startScriptedAgent(o: { serverUrl: string; instanceId: str
     const frame = JSON.parse(String(raw)) as { type: string; id: string; name: string; args: Record<string, unknown> };
     if (frame.type === "welcome") return heartbeat();
     if (frame.type !== "command") return;
+    // Support access state is sent to every agent on connect; this script is about updates.
+    if (frame.name.startsWith("support.")) {
+      ws.send(JSON.stringify({ type: "result", id: frame.id, ok: true, data: {} }));
+      return;
+    }
     agent.commands.push({ id: frame.id, name: frame.name, args: frame.args });
     const code = agent.script.fail?.[frame.name as keyof NonNullable<Script["fail"]>];
     let data: unknown;
