@@ -9,7 +9,7 @@ import type { AppEnv } from "./env.ts";
 import { errorResponse } from "./errors.ts";
 import { readJsonBody } from "./middleware/json-body.ts";
 
-const GET_PATHS = [/^\/get-session$/, /^\/verify-email$/, /^\/reset-password\/[^/]+$/];
+const GET_PATHS = [/^\/get-session$/, /^\/verify-email$/, /^\/reset-password\/[A-Za-z0-9_-]{1,512}$/];
 const PASSWORD_FIELDS = new Set(["password", "newPassword"]);
 
 /** better-auth's error codes → ours, with messages written for people. */

@@ -32,7 +32,11 @@ export const authBodySchemas: Record<string, z.ZodType> = {
   }),
   "/sign-out": z.strictObject({}),
   "/request-password-reset": z.strictObject({ email: emailSchema, redirectTo: relativePath.optional() }),
-  "/reset-password": z.strictObject({ newPassword: newPasswordSchema, token: z.string().min(1).max(512) }),
+  // Reset tokens are URL-safe ids: anything else (a NUL byte, say) is refused before the database sees it.
+  "/reset-password": z.strictObject({
+    newPassword: newPasswordSchema,
+    token: z.string().regex(/^[A-Za-z0-9_-]{1,512}$/, "This reset link is not valid: ask for a new one."),
+  }),
   "/send-verification-email": z.strictObject({ email: emailSchema, callbackURL: relativePath.optional() }),
   "/change-password": z.strictObject({
     currentPassword: z.string().min(1).max(PASSWORD_MAX),
