@@ -182,6 +182,10 @@ describe("deploy progress, in a browser", () => {
       await page.route(`**/api/v1/instances/${base.id}/stream`, (route) => route.fulfill({ status: 503, body: "" }));
       // The stubbed instance has no support access (the server does not know it).
       await page.route(`**/api/v1/instances/${base.id}/support-access`, (route) => route.fulfill({ json: { active: false, grant: null } }));
+      // Nor its health history: an empty chart once it is ready.
+      await page.route(`**/api/v1/instances/${base.id}/metrics?*`, (route) =>
+        route.fulfill({ json: { range: "1h", stepSec: 60, from: at(0), to: at(60), points: [] } }),
+      );
       await page.goto(`${server.url}/instances/${base.id}`);
       await waitForStatus(page, "install", "active");
       await step(page, "install").locator(".substep-active").getByText("Installing OpenClaw").waitFor();
