@@ -143,7 +143,7 @@ async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, o
     log,
     signal,
     relay,
-    dispatcher: createDispatcher(commands, { keys, config }),
+    dispatcher: createDispatcher(commands, { keys, config, gateway: relay.gateway }),
     heartbeat: createHeartbeatSource({
       stateDir: config.stateDir,
       gatewayUrl: config.gatewayUrl,

@@ -4,11 +4,14 @@ import type { z } from "zod";
 import type { AgentConfig } from "../config.ts";
 import type { AgentKeys } from "../keys.ts";
 import type { Logger } from "../log.ts";
+import type { GatewayClient } from "../relay/gateway-client.ts";
 
 /** What commands may use of the running agent (absent in dispatcher unit tests). */
 export interface AgentContext {
   config: AgentConfig;
   keys: AgentKeys;
+  /** The loopback client of OpenClaw's gateway (the chat relay's). */
+  gateway?: GatewayClient;
 }
 
 export interface CommandContext {

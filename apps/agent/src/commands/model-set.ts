@@ -5,7 +5,10 @@
 // model and the check, never the key.
 import { modelSecretSchema, sealOpen } from "@clawcloud/contracts";
 import { z } from "zod";
+import type { Logger } from "../log.ts";
 import { runOpenclaw } from "../openclaw-cli.ts";
+import { toModel } from "../relay/chat-translate.ts";
+import type { GatewayClient } from "../relay/gateway-client.ts";
 import { CommandError, defineCommand } from "./command.ts";
 import { checkModel, DEFAULT_BASE_URL } from "./model-check.ts";
 
@@ -72,6 +75,25 @@ export const modelSetCommand = defineCommand({
       const why = ctx.log.redact(`${out.stderr}\n${out.stdout}`).trim().split("\n").slice(-3).join(" ").slice(0, 300);
       throw new CommandError("OPENCLAW_CONFIG_FAILED", `OpenClaw refused the model settings: ${why || `exit ${out.code}`}`);
     }
+    // OpenClaw reloads its config a moment after the CLI returns: answer once the gateway uses the
+    // new model, so "the model in use" is true when the person starts chatting.
+    if (agent.gateway) await untilGatewayUses(agent.gateway, `${PROVIDER_ID}/${secret.model}`, ctx.signal, ctx.log);
     return { applied: true, check, model };
   },
 });
+
+const RELOAD_WAIT_MS = 20_000;
+
+async function untilGatewayUses(gateway: GatewayClient, wanted: string, signal: AbortSignal, log: Logger): Promise<void> {
+  const end = Date.now() + RELOAD_WAIT_MS;
+  while (Date.now() < end && !signal.aborted) {
+    try {
+      const model = toModel(await gateway.request("sessions.list", { limit: 1 }, 5_000));
+      if (model && `${model.provider}/${model.model}` === wanted) return;
+    } catch {
+      // the gateway may be restarting: try again
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  log.warn("model_reload_not_seen", { waitedMs: RELOAD_WAIT_MS });
+}
