@@ -239,9 +239,18 @@ describe("the cloud bootstrap on a Debian 12 machine booted with systemd", () =>
   });
 });
 
-/** Every authorized_keys file on the machine, read from outside. */
+/** Every authorized_keys file on the machine (and any support key file with a key), read from outside. */
 function authorizedKeys(root: string): string[] {
   const found: string[] = [];
+  // Support keys live here only while the owner grants access (issue 7); after a deploy: none.
+  try {
+    for (const f of readdirSync(join(root, "var", "lib", "clawcloud-support"))) {
+      const path = join(root, "var", "lib", "clawcloud-support", f);
+      if (readFileSync(path, "utf8").trim() !== "") found.push(path);
+    }
+  } catch {
+    // no support key directory: nothing granted
+  }
   const homes = [join(root, "root"), ...readdirSync(join(root, "home")).map((h) => join(root, "home", h))];
   for (const home of homes) {
     for (const f of ["authorized_keys", "authorized_keys2"]) {
