@@ -23,6 +23,15 @@ export interface Bus {
 
 export const replicaTopic = (replicaId: string) => `cc_replica_${replicaId}`;
 
+/**
+ * LISTEN and UNLISTEN take no parameters, so the channel name goes into the statement: only names
+ * of our own fixed shape (lowercase letters, digits, underscores) are accepted, then quoted.
+ */
+function channelStatement(verb: "LISTEN" | "UNLISTEN", topic: string): string {
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(topic)) throw new Error(`not a bus topic: ${topic.slice(0, 70)}`);
+  return `${verb} "${topic}"`;
+}
+
 export async function startBus(opts: { connection: Connection; db: Db; log: Logger }): Promise<Bus> {
   const replicaId = randomBytes(6).toString("hex");
   if (opts.connection.kind === "pglite") return memoryBus(replicaId);
@@ -69,7 +78,7 @@ async function postgresBus(replicaId: string, url: string, db: Db, log: Logger):
       if (!closed) setTimeout(() => void connect().catch(() => {}), 1000).unref();
     });
     await c.connect();
-    for (const topic of listeners.keys()) await c.query(`LISTEN ${c.escapeIdentifier(topic)}`);
+    for (const topic of listeners.keys()) await c.query(channelStatement("LISTEN", topic));
     client = c;
   };
   await connect();
@@ -85,12 +94,12 @@ async function postgresBus(replicaId: string, url: string, db: Db, log: Logger):
       const first = set.size === 0;
       set.add(fn);
       listeners.set(topic, set);
-      if (first && client) await client.query(`LISTEN ${client.escapeIdentifier(topic)}`);
+      if (first && client) await client.query(channelStatement("LISTEN", topic));
       return async () => {
         set.delete(fn);
         if (set.size > 0) return;
         listeners.delete(topic);
-        if (client) await client.query(`UNLISTEN ${client.escapeIdentifier(topic)}`).catch(() => {});
+        if (client) await client.query(channelStatement("UNLISTEN", topic)).catch(() => {});
       };
     },
     async close() {

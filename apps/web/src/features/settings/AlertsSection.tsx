@@ -22,6 +22,7 @@ export function AlertsSection() {
     if (settings.data) setUrl(settings.data.webhookUrl ?? "");
   }, [settings.data]);
 
+  const [emailChoice, setEmailChoice] = useState<boolean | null>(null);
   const save = useMutation({
     mutationFn: (patch: UpdateAlertSettings) => api.patch<AlertSettings>("/api/v1/me/alerts", patch),
     // The e-mail switch flips at once; a failure puts it back and says why.
@@ -75,9 +76,13 @@ export function AlertsSection() {
           <input
             id={emailId}
             type="checkbox"
-            checked={current.emailEnabled}
+            checked={emailChoice ?? current.emailEnabled}
             disabled={save.isPending}
-            onChange={(e) => save.mutate({ emailEnabled: e.target.checked })}
+            onChange={(e) => {
+              // Set in the same event: a controlled box waiting for the query cache would flip back first.
+              setEmailChoice(e.target.checked);
+              save.mutate({ emailEnabled: e.target.checked }, { onSettled: () => setEmailChoice(null) });
+            }}
             aria-describedby={`${emailId}-hint`}
           />
           <div>
