@@ -125,7 +125,11 @@ async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, o
         report: (name, status, message) => report(name, status, message),
       })
     : undefined;
-  await support?.start();
+  // A failed check must not stop the agent (then nothing could revoke or expire anything): it is
+  // reported, and the timer and the periodic check keep trying.
+  await support
+    ?.start()
+    .catch((err: unknown) => log.error("support_check_failed", { error: err instanceof Error ? err.message : String(err) }));
 
   const installed = createOpenclawVersionReader(config.openclawBin);
   const commands = [...(opts.commands ?? [...builtinCommands, ...openclawCommands(config, installed)]), ...supportCommands(support)];
