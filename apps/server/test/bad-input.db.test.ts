@@ -50,8 +50,17 @@ describe("the API refuses bad input clearly", () => {
   it("empty and over-long values", async () => {
     await expectError(await c.patch("/api/v1/me", { name: "   " }), 400, "VALIDATION_FAILED", /Enter a name/);
     await expectError(await c.patch("/api/v1/me", { name: "x".repeat(81) }), 400, "VALIDATION_FAILED", /at most 80/);
-    await expectError(await c.patch("/api/v1/me", { name: "a\u0000b" }), 400, "VALIDATION_FAILED", /Control characters/);
+    await expectError(await c.patch("/api/v1/me", { name: "a\u0001b" }), 400, "VALIDATION_FAILED", /Control characters/);
     await expectError(await t.client().signUp("not-an-email"), 400, "VALIDATION_FAILED", /valid e-mail/);
+  });
+
+  it("a NUL character anywhere in a body, which PostgreSQL text cannot hold", async () => {
+    await expectError(await c.post("/api/v1/api-tokens", { name: "\u0000" }), 400, "VALIDATION_FAILED", /NUL character/);
+    await expectError(await c.patch("/api/v1/me", { name: "Ada", "x\u0000": 1 }), 400, "VALIDATION_FAILED", /NUL character/);
+    await expectError(await c.post("/api/auth/sign-in/email", { email: "a@b.c", password: ["\u0000"] }), 400, "VALIDATION_FAILED", /NUL/);
+    const list = await c.get("/api/v1/api-tokens");
+    expect(list.status).toBe(200);
+    expect(JSON.stringify(await list.json())).not.toContain("\\u0000");
   });
 
   it("oversized bodies", async () => {

@@ -14,11 +14,27 @@ export async function readJsonBody(req: { header(name: string): string | undefin
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the request body as JSON with the header Content-Type: application/json.");
   }
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw new AppError("MALFORMED_JSON", "The request body is not valid JSON.");
   }
+  // PostgreSQL text cannot hold a NUL character; refuse it here, for every route, rather than let
+  // one reach the database and come back as a 500.
+  if (holdsNul(body)) {
+    throw new AppError("VALIDATION_FAILED", "The request body contains a NUL character (\\u0000), which no field accepts.");
+  }
+  return body;
+}
+
+function holdsNul(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).some(([key, v]) => key.includes("\u0000") || holdsNul(v));
+  }
+  return false;
 }
 
 export function jsonBody(): MiddlewareHandler<AppEnv> {
