@@ -3,11 +3,13 @@
 // channel (a double of the real agent, which would talk to OpenClaw), a plain WebSocket echo
 // server for the direct baseline, and nginx as a WebSocket proxy for scale.
 import { type ChildProcess, fork, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AGENT_PROTOCOL, CHAT_PROTOCOL, decodeRelayFrame, encodeRelayFrame, RelayOp } from "@clawcloud/contracts";
 import { openDatabase } from "@clawcloud/db";
+import pg from "pg";
 import WebSocket, { WebSocketServer } from "ws";
 import { insertRegisteredInstances, type RegisteredInstance, workspaceOfUser } from "../test-support/agent-fixtures.ts";
 import type { ServerStats, ServerStatsRequest } from "./relay-server.ts";
@@ -31,15 +33,23 @@ export interface RelayServer {
 const AUTH_SECRET = "bench-only-auth-secret-0123456789abcdef";
 
 /**
- * A fresh server on PGlite with `count` registered instances spread over `users` signed-up users.
- * Sign-up goes through the real server (sessions as a browser gets them); the instances are
- * inserted while no server holds the data directory; then the measured server starts on it.
+ * A fresh server with `count` registered instances spread over `users` signed-up users, on PGlite,
+ * or on a new database of the PostgreSQL server at `postgresUrl`. Sign-up goes through the real
+ * server (sessions as a browser gets them); the instances are inserted while no server holds the
+ * data directory; then the measured server starts on it.
  */
-export async function startRelayServer(count: number, users: number): Promise<RelayServer> {
+export async function startRelayServer(count: number, users: number, postgresUrl?: string): Promise<RelayServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "cc-bench-relay-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const env = { PORT: String(port), CLAWCLOUD_DATA_DIR: dataDir, CLAWCLOUD_PUBLIC_URL: url, CLAWCLOUD_AUTH_SECRET: AUTH_SECRET };
+  const pgDatabase = postgresUrl ? await createBenchDatabase(postgresUrl) : undefined;
+  const env = {
+    PORT: String(port),
+    CLAWCLOUD_DATA_DIR: dataDir,
+    CLAWCLOUD_PUBLIC_URL: url,
+    CLAWCLOUD_AUTH_SECRET: AUTH_SECRET,
+    ...(pgDatabase ? { DATABASE_URL: pgDatabase.url } : {}),
+  };
   const setup = spawnServer(env);
   const accounts: { cookie: string; email: string }[] = [];
   try {
@@ -48,7 +58,7 @@ export async function startRelayServer(count: number, users: number): Promise<Re
   } finally {
     await stop(setup);
   }
-  const database = await openDatabase({ dataDir });
+  const database = await openDatabase({ dataDir, ...(pgDatabase ? { url: pgDatabase.url } : {}) });
   const instances: BenchInstance[] = [];
   try {
     for (const [i, account] of accounts.entries()) {
@@ -84,8 +94,26 @@ export async function startRelayServer(count: number, users: number): Promise<Re
     async stop() {
       await stop(child);
       rmSync(dataDir, { recursive: true, force: true });
+      await pgDatabase?.drop();
     },
   };
+}
+
+async function createBenchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `cc_bench_${randomBytes(6).toString("hex")}`;
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: serverUrl });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
 
 const opened = (socket: WebSocket): Promise<WebSocket> =>

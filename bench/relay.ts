@@ -200,10 +200,13 @@ export async function benchRelay(opts = { sockets: 5_000, rate: 1_000, seconds: 
   const limit = openFileLimit();
   if (limit !== "unlimited" && Number(limit) < opts.sockets * 2 + 1_000)
     return [`relay: open-file limit ${limit} is below ${opts.sockets * 2 + 1_000}; raise it (ulimit -n) to run this benchmark`];
-  const server = await startRelayServer(opts.sockets, 5);
+  // BENCH_POSTGRES_URL: the same run on a fresh database of that PostgreSQL server. On PGlite
+  // (the embedded default) every query runs on the server's own event loop.
+  const postgresUrl = process.env.BENCH_POSTGRES_URL;
+  const server = await startRelayServer(opts.sockets, 5, postgresUrl);
   try {
     return [
-      `relay (open-file limit ${limit}):`,
+      `relay (open-file limit ${limit}; database: ${postgresUrl ? "PostgreSQL" : "PGlite, embedded"}):`,
       ...(await latency(server, opts.rate, opts.seconds)),
       ...(await throughput(server, 10)),
       ...(await idleSockets(server, opts.idleSeconds)),
