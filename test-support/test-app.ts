@@ -18,7 +18,14 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  opts: { env?: Record<string, string>; role?: "all" | "api" | "worker"; db?: TestDatabase; webRoot?: string } = {},
+  opts: {
+    env?: Record<string, string>;
+    role?: "all" | "api" | "worker";
+    db?: TestDatabase;
+    webRoot?: string;
+    /** Another agent bundle to serve than apps/agent/dist's (agent self-update tests). */
+    agentBundlePath?: string;
+  } = {},
 ): Promise<TestApp> {
   const db = opts.db ?? (await createTestDatabase());
   const logs: string[] = [];
@@ -39,7 +46,10 @@ export async function startTestApp(
     ...opts.env,
   });
   const log = createLogger({ level: "debug", pretty: false, destination });
-  const server = await startServer(config, log, { webRoot: opts.webRoot ?? null });
+  const server = await startServer(config, log, {
+    webRoot: opts.webRoot ?? null,
+    ...(opts.agentBundlePath ? { agentBundlePath: opts.agentBundlePath } : {}),
+  });
   const url = server.url ?? "";
   return {
     url,

@@ -2,7 +2,7 @@
 // in dist/clawcloud-agent.js.sha256. The server serves both; cloud-init checks the hash before
 // running the file. The build is deterministic: same sources and lockfile → same bytes.
 import { createHash } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { builtinModules } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,7 +43,11 @@ const selfContained: Plugin = {
   },
 };
 
-export async function buildAgent(outDir = join(AGENT_ROOT, "dist")): Promise<{ file: string; sha256: string; bytes: number }> {
+export async function buildAgent(
+  outDir = join(AGENT_ROOT, "dist"),
+  opts: { version?: string } = {},
+): Promise<{ file: string; sha256: string; bytes: number; version: string }> {
+  const version = opts.version ?? (JSON.parse(await readFile(join(AGENT_ROOT, "package.json"), "utf8")) as { version: string }).version;
   const result = await build({
     absWorkingDir: AGENT_ROOT,
     entryPoints: ["src/main.ts"],
@@ -53,8 +57,10 @@ export async function buildAgent(outDir = join(AGENT_ROOT, "dist")): Promise<{ f
     format: "esm",
     // ESM has no `require`; bundled CommonJS (ws) needs one for node: builtins.
     banner: {
-      js: 'import { createRequire as __agentCreateRequire } from "node:module";\nconst require = __agentCreateRequire(import.meta.url);',
+      // The version line is how the server learns which version it serves (bundleVersion()).
+      js: `// clawcloud-agent ${version}\nimport { createRequire as __agentCreateRequire } from "node:module";\nconst require = __agentCreateRequire(import.meta.url);`,
     },
+    define: { __CLAWCLOUD_AGENT_VERSION__: JSON.stringify(version) },
     minify: true,
     legalComments: "eof",
     charset: "utf8",
@@ -70,7 +76,7 @@ export async function buildAgent(outDir = join(AGENT_ROOT, "dist")): Promise<{ f
   const file = join(outDir, BUNDLE_NAME);
   await writeFile(file, output.contents, { mode: 0o644 });
   await writeFile(`${file}.sha256`, sha256);
-  return { file, sha256, bytes: output.contents.length };
+  return { file, sha256, bytes: output.contents.length, version };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -2,19 +2,22 @@
 // the connection until stopped. Returns the process exit code instead of exiting, so tests can
 // run it in-process.
 import { mkdir } from "node:fs/promises";
+import { writeFileAtomic } from "./atomic-file.ts";
 import { tailBootstrapProgress } from "./bootstrap-progress.ts";
+import type { SelfUpdateHost } from "./commands/command.ts";
 import { builtinCommands, type Command, createDispatcher, openclawCommands } from "./commands/index.ts";
 import { supportCommands } from "./commands/support.ts";
 import { type AgentConfig, removeRegistrationToken } from "./config.ts";
 import { AgentConnection } from "./connection.ts";
 import { hasRevokedCredential, markCredentialRevoked, readCredential, writeCredential } from "./credential-store.ts";
-import { EXIT_CONFIG, EXIT_FAILURE, EXIT_OK } from "./exit-codes.ts";
+import { EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, EXIT_RESTART } from "./exit-codes.ts";
 import { createHeartbeatSource } from "./heartbeat.ts";
 import { loadOrCreateKeys } from "./keys.ts";
 import type { Logger } from "./log.ts";
 import { createOpenclawVersionReader } from "./openclaw-version.ts";
 import { register } from "./register.ts";
 import { Relay } from "./relay/relay.ts";
+import { trialMark } from "./self-update/handover.ts";
 import { watchLogins } from "./support/login-watch.ts";
 import { SupportAccess } from "./support/support-access.ts";
 import { AGENT_VERSION } from "./version.ts";
@@ -30,7 +33,14 @@ export interface AgentOptions {
   commands?: readonly Command[];
   /** The clock support access expiry is enforced by (tests move it forward). */
   now?: () => number;
+  /** The bundle file this process runs (main.ts): without it the agent cannot update itself. */
+  bundlePath?: string;
+  /** A self-update trial (`--trial <file>`): write the file and stop once welcomed and heartbeating. */
+  trialFile?: string;
 }
+
+/** How long the command's result gets to leave before a hand-over closes the connection. */
+const HANDOVER_DELAY_MS = 500;
 
 export function startAgent(config: AgentConfig, log: Logger, opts: AgentOptions = {}): RunningAgent {
   const controller = new AbortController();
@@ -131,6 +141,32 @@ async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, o
     ?.start()
     .catch((err: unknown) => log.error("support_check_failed", { error: err instanceof Error ? err.message : String(err) }));
 
+  // A hand-over (self-update) or the end of a trial closes the connection from inside.
+  const inner = new AbortController();
+  const running = AbortSignal.any([signal, inner.signal]);
+  let handoverTask: (() => Promise<void>) | undefined;
+  const self: SelfUpdateHost | undefined = opts.bundlePath
+    ? {
+        bundlePath: opts.bundlePath,
+        handingOver: () => handoverTask !== undefined,
+        handOver(task) {
+          if (handoverTask) return;
+          handoverTask = task;
+          setTimeout(() => inner.abort(), HANDOVER_DELAY_MS);
+        },
+      }
+    : undefined;
+  let trialConfirmed = false;
+  const trialFile = opts.trialFile;
+  const onHeartbeatSent = trialFile
+    ? () => {
+        if (trialConfirmed) return;
+        trialConfirmed = true;
+        log.info("agent_trial_confirmed", { version: AGENT_VERSION });
+        void writeFileAtomic(trialFile, trialMark(AGENT_VERSION), 0o600).finally(() => inner.abort());
+      }
+    : undefined;
+
   const installed = createOpenclawVersionReader(config.openclawBin);
   const commands = [...(opts.commands ?? [...builtinCommands, ...openclawCommands(config, installed)]), ...supportCommands(support)];
   // Relay frames go out on the connection, which is made just below with the relay in it.
@@ -145,9 +181,16 @@ async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, o
     config,
     credential: stored.credential,
     log,
-    signal,
+    signal: running,
     relay,
-    dispatcher: createDispatcher(commands, { keys, config, gateway: relay.gateway }),
+    dispatcher: createDispatcher(commands, {
+      keys,
+      config,
+      gateway: relay.gateway,
+      ...(self ? { self } : {}),
+      trial: trialFile !== undefined,
+    }),
+    ...(onHeartbeatSent ? { onHeartbeatSent } : {}),
     heartbeat: createHeartbeatSource({
       stateDir: config.stateDir,
       gatewayUrl: config.gatewayUrl,
@@ -189,7 +232,8 @@ async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, o
     : Promise.resolve();
 
   const end = await connection.run();
-  if (end.kind === "revoked") {
+  // A trial must not mark the shared credential revoked: the old agent decides that for itself.
+  if (end.kind === "revoked" && !trialFile) {
     await markCredentialRevoked(config.stateDir).catch(() => undefined);
     log.error("credential_revoked", {
       reason: end.reason.slice(0, 123),
@@ -204,6 +248,13 @@ async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal, o
   await progress;
   support?.stop();
   await logins;
-  log.info("agent_stop", { reason: end.kind });
+  if (end.kind === "stopped" && handoverTask && !signal.aborted) {
+    await handoverTask().catch((err: unknown) =>
+      log.error("agent_update_handover_failed", { error: err instanceof Error ? err.message : String(err) }),
+    );
+    log.info("agent_stop", { reason: "restart" });
+    return EXIT_RESTART;
+  }
+  log.info("agent_stop", { reason: trialConfirmed ? "trial-confirmed" : end.kind });
   return end.kind === "stopped" ? EXIT_OK : EXIT_CONFIG;
 }

@@ -3,11 +3,11 @@
 import { open, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
-export async function writeFileAtomic(path: string, data: string, mode: number): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, mode: number): Promise<void> {
   const tmp = join(dirname(path), `.${Date.now().toString(36)}-${process.pid}.tmp`);
   const fh = await open(tmp, "wx", mode);
   try {
-    await fh.writeFile(data, "utf8");
+    await fh.writeFile(data);
     await fh.chmod(mode); // the umask may have narrowed or (never) widened the mode given to open()
     await fh.sync();
   } finally {

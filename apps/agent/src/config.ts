@@ -27,6 +27,8 @@ const tuningSchema = z.strictObject({
   progressPollMs: z.number().int().positive().default(1_000),
   /** How often the agent compares the support grant's expiry with the clock (besides its timer). */
   supportCheckMs: z.number().int().positive().default(30_000),
+  /** How long a new bundle on trial (self-update) may take to connect and send a heartbeat. */
+  selfUpdateTrialMs: z.number().int().positive().default(120_000),
 });
 
 /** Support access (issue 7): where the support key goes, the local sshd, its log of logins. */

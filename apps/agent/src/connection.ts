@@ -42,6 +42,8 @@ export interface ConnectionOptions {
   signal: AbortSignal;
   /** Relay frames (binary) from the server, and the end of the socket that carried them. */
   relay?: { handle(frame: Uint8Array): void; reset(): void };
+  /** After each heartbeat handed to the socket (a self-update trial ends at the first). */
+  onHeartbeatSent?: () => void;
 }
 
 export class AgentConnection {
@@ -160,7 +162,10 @@ export class AgentConnection {
         try {
           const frame = await this.#opts.heartbeat.collect(this.#seq);
           if (ws.readyState !== WebSocket.OPEN) return;
-          if (this.#write(ws, frame)) this.#seq++;
+          if (this.#write(ws, frame)) {
+            this.#seq++;
+            this.#opts.onHeartbeatSent?.();
+          }
         } catch (err) {
           log.warn("heartbeat_failed", { error: describeError(err) });
         } finally {

@@ -4,3 +4,5 @@
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_CONFIG = 78;
+/** EX_TEMPFAIL: "start me again" — the agent swapped in a new bundle, or a trial of one failed. */
+export const EXIT_RESTART = 75;

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // clawcloud-agent: `node clawcloud-agent.js [--config <path> | <path>]`, else CLAWCLOUD_AGENT_CONFIG,
-// else /etc/clawcloud-agent/config.json. `--version` prints the version.
-// Exit codes: 0 stopped by a signal, 1 unexpected failure (restart me), 78 needs a person
+// else /etc/clawcloud-agent/config.json. `--version` prints the version. `--trial <file>`: a
+// self-update's trial run (self-update/handover.ts).
+// Exit codes: 0 stopped by a signal, 1 unexpected failure (restart me), 75 restart me (a
+// self-update swapped the bundle, or its trial failed), 78 needs a person
 // (bad config, spent token, revoked credential; systemd: RestartPreventExitStatus=78).
+import { realpathSync } from "node:fs";
 import { startAgent } from "./agent.ts";
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from "./config.ts";
 import { EXIT_CONFIG, EXIT_FAILURE } from "./exit-codes.ts";
@@ -36,7 +39,13 @@ async function main(): Promise<number> {
   }
   if (loaded.unknownKeys.length > 0) log.warn("config_unknown_keys", { keys: loaded.unknownKeys });
 
-  const agent = startAgent(loaded.config, log);
+  const trial = argv.indexOf("--trial");
+  const trialFile = trial >= 0 ? argv[trial + 1] : undefined;
+  const agent = startAgent(loaded.config, log, {
+    // The file this process runs: a self-update stages its successor beside it.
+    ...(/\.m?js$/.test(process.argv[1] ?? "") ? { bundlePath: realpathSync(process.argv[1] as string) } : {}),
+    ...(trialFile ? { trialFile } : {}),
+  });
   const onSignal = (sig: NodeJS.Signals) => {
     log.info("signal", { signal: sig });
     void agent.stop();

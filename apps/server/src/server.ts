@@ -64,6 +64,7 @@ export async function startServer(
     local: { serverUrl: () => localUrl, agentBundlePath: AGENT_BUNDLE_PATH },
     // Every role: a worker-only process reaches agents through the replica that holds their socket.
     agentChannel: agents,
+    agentRelease: agentBundle?.version ? { version: agentBundle.version, sha256: agentBundle.sha256 } : undefined,
     log,
   });
   if (core.mailerKind === "log") log.info({}, "No SMTP_URL set: e-mail links are printed to this log, marked 📧 E-MAIL.");

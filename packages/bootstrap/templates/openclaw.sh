@@ -136,6 +136,8 @@ agent_install() {
   cc_verify_sha256 "$CC_TMP/agent.mjs" "$CC_AGENT_BUNDLE_SHA256" "agent bundle"
   mkdir -p "$AGENT_DIR"
   install -m 0644 "$CC_TMP/agent.mjs" "$AGENT_BUNDLE"
+  # The agent updates itself (a verified bundle from the server, swapped in after a trial run).
+  agent_own "$AGENT_DIR" "$AGENT_BUNDLE"
   ok "sha256 verified"
 }
 

@@ -59,6 +59,7 @@ import { grantSupportAccess } from "./support/grant-access.ts";
 import { revokeSupportAccess } from "./support/revoke-access.ts";
 import { TunnelTickets } from "./support/tunnel-ticket.ts";
 import { type AgentChannel, noAgentChannel } from "./updates/agent-channel.ts";
+import { sweepAgentUpdates } from "./updates/agent-update-sweep.ts";
 import { createUpdateHooks } from "./updates/hooks.ts";
 import { getInstanceDetail } from "./updates/instance-detail.ts";
 import { requestRollback, requestUpdate, setPin } from "./updates/operations.ts";
@@ -130,6 +131,8 @@ export interface CoreOptions {
   backoffBaseSec?: number;
   /** The agents' command channel (the process holding their WebSockets); absent → none here. */
   agentChannel?: AgentChannel;
+  /** The agent bundle this server serves: agents on an older version update themselves to it. */
+  agentRelease?: { version: string; sha256: string } | undefined;
   /** Seconds a gateway gets to become healthy after an update or a restore (tests shorten it). */
   updateHealthTimeoutSec?: number;
   log: Logger;
@@ -219,7 +222,11 @@ export async function createCore(o: CoreOptions) {
     // A failed update (or its backup) is an alert, once per operation, when the job is done for good.
     updateHooks.onFinished(async (e) => {
       if (e.status === "succeeded") return;
-      const what = e.kind === "update" ? `The update to OpenClaw ${e.toVersion}` : `The rollback to OpenClaw ${e.toVersion}`;
+      const what = {
+        update: `The update to OpenClaw ${e.toVersion}`,
+        rollback: `The rollback to OpenClaw ${e.toVersion}`,
+        agent_update: `The agent's update to ${e.toVersion}`,
+      }[e.kind];
       const outcome = e.status === "rolled_back" ? `failed and was rolled back to ${e.fromVersion}` : "failed";
       await db.transaction((tx) =>
         raiseAlert(tx, queue, {
@@ -234,6 +241,7 @@ export async function createCore(o: CoreOptions) {
       agents: o.agentChannel ?? noAgentChannel,
       log: o.log,
       healthTimeoutSec: o.updateHealthTimeoutSec,
+      agentRelease: o.agentRelease,
     };
     const supportListeners = new Set<(instanceId: string) => void>();
     const supportDeps = {
@@ -290,6 +298,8 @@ export async function createCore(o: CoreOptions) {
         rollback: (actor: Actor, id: string) => requestRollback(operationDeps, actor, id),
         pin: (actor: Actor, id: string, version: string | null) => setPin(db, actor, id, version),
         run: (operationId: string, worker: string) => runOperation(runDeps, operationId, worker),
+        /** Starts agent self-updates where agents are older than this server's bundle (a batch). */
+        sweepAgents: (opts: { batch?: number } = {}) => sweepAgentUpdates({ ...runDeps, ...opts }),
         /** AUDIT and ALERTS attach here (see updates/hooks.ts). */
         hooks: { onRequested: updateHooks.onRequested, onFinished: updateHooks.onFinished },
       },

@@ -12,6 +12,18 @@ export interface AgentContext {
   keys: AgentKeys;
   /** The loopback client of OpenClaw's gateway (the chat relay's). */
   gateway?: GatewayClient;
+  /** The bundle this agent runs from, and its hand-over to another (absent when not run from a bundle). */
+  self?: SelfUpdateHost;
+  /** This process is a self-update's trial run: it has not taken over yet. */
+  trial?: boolean;
+}
+
+export interface SelfUpdateHost {
+  bundlePath: string;
+  /** Whether a hand-over is scheduled or running. */
+  handingOver(): boolean;
+  /** After this command's result is out: close the connection, run `task`, exit to be restarted. */
+  handOver(task: () => Promise<void>): void;
 }
 
 export interface CommandContext {

@@ -5,6 +5,7 @@ import { agentFrameSchema } from "@clawcloud/contracts";
 import type { AgentConfig } from "../config.ts";
 import { createOpenclawControl, type OpenclawControl } from "../openclaw-control.ts";
 import type { OpenclawVersionReader } from "../openclaw-version.ts";
+import { agentUpdateCommand } from "./agent-update.ts";
 import type { AgentContext, Command, CommandContext } from "./command.ts";
 import { CommandError } from "./command.ts";
 import { modelSetCommand } from "./model-set.ts";
@@ -16,7 +17,7 @@ import { pingCommand } from "./ping.ts";
 
 export { type AgentContext, type Command, type CommandContext, CommandError, defineCommand } from "./command.ts";
 
-export const builtinCommands: readonly Command[] = [pingCommand, modelSetCommand];
+export const builtinCommands: readonly Command[] = [pingCommand, modelSetCommand, agentUpdateCommand()];
 
 /** The update commands (backup, update, restore, health) for this agent's OpenClaw install. */
 export function openclawCommands(config: AgentConfig, installed: OpenclawVersionReader): Command[] {

@@ -3,22 +3,29 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { AGENT_BUNDLE_PATH, bundleVersion } from "@clawcloud/contracts";
 import type { Hono } from "hono";
 import type { AppEnv } from "./env.ts";
 import { errorResponse } from "./errors.ts";
 
-export const AGENT_BUNDLE_PATH = "/agent/clawcloud-agent.js";
+export { AGENT_BUNDLE_PATH };
 export const defaultAgentBundle = join(import.meta.dirname, "..", "..", "..", "agent", "dist", "clawcloud-agent.js");
 
 export interface AgentBundle {
   bytes: Buffer;
   sha256: string;
+  /** From the bundle's version line; agents on older versions update themselves to it. */
+  version: string | undefined;
 }
 
 export function loadAgentBundle(path = defaultAgentBundle): AgentBundle | undefined {
   if (!existsSync(path)) return undefined;
   const bytes = readFileSync(path);
-  return { bytes, sha256: createHash("sha256").update(bytes).digest("hex") };
+  return {
+    bytes,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    version: bundleVersion(bytes.subarray(0, 512).toString("utf8")),
+  };
 }
 
 export function mountAgentBundle(app: Hono<AppEnv>, bundle: AgentBundle | undefined): void {

@@ -1,8 +1,10 @@
 // Every job type's handler, one file each.
 import { hostname } from "node:os";
 import type { Core } from "@clawcloud/core";
+import * as agentsUpdateSweep from "./agents-update-sweep.ts";
 import * as alertDeliver from "./alert-deliver.ts";
 import * as emailSend from "./email-send.ts";
+import * as instanceAgentUpdate from "./instance-agent-update.ts";
 import * as instanceDelete from "./instance-delete.ts";
 import * as instanceProvision from "./instance-provision.ts";
 import * as instanceRollback from "./instance-rollback.ts";
@@ -28,6 +30,8 @@ export async function registerJobs(core: Core): Promise<void> {
     instanceRollback,
     openclawVersions,
     rolloutsAdvance,
+    instanceAgentUpdate,
+    agentsUpdateSweep,
   ])
     await job.register(core, worker);
 }

@@ -37,7 +37,7 @@ export const pinInstanceSchema = z
 export const operationSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(["update", "rollback"]),
+    kind: z.enum(["update", "rollback", "agent_update"]),
     fromVersion: z.string(),
     toVersion: z.string(),
     step: z.string(),
@@ -58,7 +58,10 @@ export const instanceUpdateInfoSchema = z.object({
   pinnedVersion: z.string().nullable(),
   /** The version a rollback returns to (the one before the last successful update). */
   rollbackVersion: z.string().nullable(),
+  /** The last update or rollback of OpenClaw. */
   operation: operationSchema.nullable(),
+  /** The agent's last update of itself (agents follow the server's bundle on their own). */
+  agentUpdate: operationSchema.nullable(),
 });
 
 export const instanceDetailSchema = instanceSchema.extend(instanceUpdateInfoSchema.shape).meta({ id: "InstanceDetail" });

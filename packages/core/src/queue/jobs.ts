@@ -25,6 +25,10 @@ export interface JobPayloads {
   "openclaw.versions": Record<string, never>;
   /** Moves fleet rollouts forward: starts a ring's updates, halts on failures, bakes (every minute). */
   "rollouts.advance": Record<string, never>;
+  /** Runs one agent self-update of one instance (updates/run-operation.ts, agent steps). */
+  "instance.agent-update": { operationId: string };
+  /** Starts agent self-updates on instances whose agent is older than this server's bundle (every minute, a batch at a time). */
+  "agents.update-sweep": Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -51,6 +55,8 @@ export const jobPolicies: Record<JobName, JobPolicy> = {
   "instance.rollback": { retryLimit: 20, retryDelay: 15, retryBackoff: true, expireInSeconds: 3600 },
   "openclaw.versions": { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 600 },
   "rollouts.advance": { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 120 },
+  "instance.agent-update": { retryLimit: 20, retryDelay: 15, retryBackoff: true, expireInSeconds: 600 },
+  "agents.update-sweep": { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 120 },
 };
 
 /** Jobs that run on a schedule (cron, UTC), started by the workers. */
@@ -60,4 +66,5 @@ export const schedules: Partial<Record<JobName, string>> = {
   "metrics.retention": "17 * * * *",
   "openclaw.versions": "*/15 * * * *",
   "rollouts.advance": "* * * * *",
+  "agents.update-sweep": "* * * * *",
 };

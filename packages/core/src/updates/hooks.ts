@@ -3,12 +3,13 @@
 // transaction that requests the update or rollback (operations.ts, rollouts.ts).
 // Listeners must not throw; a listener error is logged and ignored.
 import type { Logger } from "../logger.ts";
+import type { OperationKind } from "./operations.ts";
 
 export interface OperationRequested {
   operationId: string;
   instanceId: string;
   workspaceId: string;
-  kind: "update" | "rollback";
+  kind: OperationKind;
   fromVersion: string;
   toVersion: string;
   /** The user who asked, or null for a fleet rollout. */
@@ -20,7 +21,7 @@ export interface OperationFinished {
   operationId: string;
   instanceId: string;
   workspaceId: string;
-  kind: "update" | "rollback";
+  kind: OperationKind;
   fromVersion: string;
   toVersion: string;
   status: "succeeded" | "rolled_back" | "failed";

@@ -3,7 +3,7 @@
 // index on running operations makes a second concurrent start a clear 409, never a second run.
 
 import type { InstanceOperation } from "@clawcloud/contracts";
-import { and, type Db, desc, eq, isNotNull, schema } from "@clawcloud/db";
+import { and, type Db, desc, eq, inArray, isNotNull, schema } from "@clawcloud/db";
 import type { Actor } from "../actor.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { AppError } from "../errors.ts";
@@ -24,7 +24,17 @@ export interface OperationDeps {
 type InstanceRow = typeof schema.instances.$inferSelect;
 type OperationRow = typeof schema.instanceOperations.$inferSelect;
 
-const UPDATABLE = new Set(["ready", "degraded"]);
+export const UPDATABLE = new Set(["ready", "degraded"]);
+
+/** OpenClaw's update and rollback, and the agent's own update: one running change per instance. */
+export type OperationKind = "update" | "rollback" | "agent_update";
+const FIRST_STEP: Record<OperationKind, string> = { update: "backup", rollback: "restore", agent_update: "agent_update" };
+const TITLE: Record<OperationKind, string> = { update: "Update", rollback: "Rollback", agent_update: "Agent update" };
+export const OPERATION_JOB = {
+  update: "instance.update",
+  rollback: "instance.rollback",
+  agent_update: "instance.agent-update",
+} as const satisfies Record<OperationKind, string>;
 export const currentVersion = (r: InstanceRow) => r.runningOpenclawVersion ?? r.openclawVersion;
 
 export async function pinnedVersion(db: Pick<Db, "select">, instanceId: string): Promise<string | null> {
@@ -55,7 +65,7 @@ export async function insertOperation(
   tx: Tx & Pick<Db, "insert">,
   row: InstanceRow,
   op: {
-    kind: "update" | "rollback";
+    kind: OperationKind;
     fromVersion: string;
     toVersion: string;
     backup?: string | null;
@@ -71,18 +81,22 @@ export async function insertOperation(
       kind: op.kind,
       fromVersion: op.fromVersion,
       toVersion: op.toVersion,
-      step: op.kind === "update" ? "backup" : "restore",
+      step: FIRST_STEP[op.kind],
       backup: op.backup ?? null,
       rolloutId: op.rolloutId ?? null,
       requestedBy: op.userId,
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new AppError("CONFLICT", "An update or rollback of this instance is already running.");
+    if (isUniqueViolation(err))
+      throw new AppError(
+        "CONFLICT",
+        "Another change to this instance (an update, a rollback or an agent update) is running; try again when it has finished.",
+      );
     throw err;
   }
-  const what = op.kind === "update" ? `Update ${op.fromVersion} → ${op.toVersion}` : `Rollback ${op.fromVersion} → ${op.toVersion}`;
+  const what = `${TITLE[op.kind]} ${op.fromVersion} → ${op.toVersion}`;
   await recordEvent(tx, row.id, op.kind, "info", `${what} requested${op.rolloutId ? " by a fleet rollout" : ""}`);
-  await deps.queue.enqueue(tx, op.kind === "update" ? "instance.update" : "instance.rollback", { operationId: id }, { singletonKey: id });
+  await deps.queue.enqueue(tx, OPERATION_JOB[op.kind], { operationId: id }, { singletonKey: id });
   return id;
 }
 
@@ -213,11 +227,22 @@ export function operationView(o: OperationRow): InstanceOperation {
 /** The update fields of GET /instances/{id}. */
 export async function updateInfo(db: Db, row: InstanceRow) {
   const o = schema.instanceOperations;
-  const [[channel], pin, [last], point] = await Promise.all([
+  const [[channel], pin, [last], point, [agentLast]] = await Promise.all([
     db.select().from(schema.openclawChannels).where(eq(schema.openclawChannels.channel, "stable")).limit(1),
     pinnedVersion(db, row.id),
-    db.select().from(o).where(eq(o.instanceId, row.id)).orderBy(desc(o.createdAt)).limit(1),
+    db
+      .select()
+      .from(o)
+      .where(and(eq(o.instanceId, row.id), inArray(o.kind, ["update", "rollback"])))
+      .orderBy(desc(o.createdAt))
+      .limit(1),
     rollbackPoint(db, row),
+    db
+      .select()
+      .from(o)
+      .where(and(eq(o.instanceId, row.id), eq(o.kind, "agent_update")))
+      .orderBy(desc(o.createdAt))
+      .limit(1),
   ]);
   const current = currentVersion(row);
   const latest = channel?.version ?? null;
@@ -228,5 +253,6 @@ export async function updateInfo(db: Db, row: InstanceRow) {
     pinnedVersion: pin,
     rollbackVersion: point?.fromVersion ?? null,
     operation: last ? operationView(last) : null,
+    agentUpdate: agentLast ? operationView(agentLast) : null,
   };
 }

@@ -10,15 +10,19 @@
 //           health fails → restore (the new version ran and may have migrated the state)
 //           restore → restore_health → rolled_back (or failed: needs a person)
 // rollback: restore → restore_health → succeeded
-import { AGENT_COMMANDS, backupResultSchema, type InstanceOperation } from "@clawcloud/contracts";
+// agent_update (agent-update-steps.ts): agent_update → agent_health → succeeded
+//           the new bundle's trial fails → rolled_back (the old agent runs again; it never stopped
+//           being the bundle the service starts)
+import { AGENT_COMMANDS, backupResultSchema } from "@clawcloud/contracts";
 import { type Db, eq, schema } from "@clawcloud/db";
 import { recordEvent } from "../instances/events.ts";
 import { releaseLease, takeLease } from "../instances/lease.ts";
 import type { Logger } from "../logger.ts";
 import type { Queue } from "../queue/queue.ts";
 import { type AgentChannel, AgentCommandError, isTransient } from "./agent-channel.ts";
+import { AGENT_UPDATE_STEPS, agentUpdateStep, agentUpdateSummary } from "./agent-update-steps.ts";
 import type { UpdateHooks } from "./hooks.ts";
-import { getOperation } from "./operations.ts";
+import { getOperation, OPERATION_JOB, type OperationKind } from "./operations.ts";
 
 export interface RunOperationDeps {
   db: Db;
@@ -28,11 +32,15 @@ export interface RunOperationDeps {
   log: Logger;
   /** Seconds the gateway gets to become healthy after a change (default 300). */
   healthTimeoutSec?: number;
+  /** This server's agent bundle, which agent updates move agents to. */
+  agentRelease?: { version: string; sha256: string } | undefined;
 }
 
 type Op = typeof schema.instanceOperations.$inferSelect;
-type Outcome =
+export type Outcome =
   | { next: string; message?: string }
+  /** The same step again later (an agent on its way back). */
+  | { again: number }
   | { finish: "succeeded" | "rolled_back" | "failed"; message?: string; failedStep?: string };
 
 const MIN = 60_000;
@@ -48,12 +56,13 @@ const LABELS: Record<string, string> = {
   rollback_check: "Checking the updater's automatic rollback",
   restore: "Reinstalling the previous version and restoring the backup",
   restore_health: "Health check after the rollback",
+  agent_update: "Downloading and checking the new agent bundle",
 };
 
 export async function runOperation(deps: RunOperationDeps, operationId: string, worker: string): Promise<void> {
   const first = await getOperation(deps.db, operationId);
   if (first.status !== "running") return;
-  const kind = first.kind === "update" ? "instance.update" : "instance.rollback";
+  const kind = OPERATION_JOB[first.kind as OperationKind];
   if (!(await takeLease(deps.db, first.instanceId, worker, LEASE_SEC))) {
     // Another worker holds the instance (a deploy step or this operation's earlier delivery).
     await deps.queue.enqueue(deps.db, kind, { operationId }, { startAfter: RETRY_AFTER_SEC * 2 });
@@ -73,6 +82,10 @@ export async function runOperation(deps: RunOperationDeps, operationId: string, 
         await deps.queue.enqueue(deps.db, kind, { operationId }, { startAfter: RETRY_AFTER_SEC });
         return;
       }
+      if ("again" in outcome) {
+        await deps.queue.enqueue(deps.db, kind, { operationId }, { startAfter: outcome.again });
+        return;
+      }
       if ("next" in outcome) {
         await deps.db.transaction(async (tx) => {
           await tx
@@ -90,7 +103,7 @@ export async function runOperation(deps: RunOperationDeps, operationId: string, 
   }
 }
 
-async function command(deps: RunOperationDeps, op: Op, name: string, args: Record<string, unknown>, timeoutMs: number) {
+export async function command(deps: RunOperationDeps, op: Op, name: string, args: Record<string, unknown>, timeoutMs: number) {
   await recordEvent(deps.db, op.instanceId, op.step, "start", LABELS[op.step]);
   try {
     const data = await deps.agents.call(op.instanceId, { id: `${op.id}:${op.step}`, name, args }, timeoutMs);
@@ -107,6 +120,7 @@ const health = (deps: RunOperationDeps, op: Op, version: string, timeoutSec: num
   command(deps, op, AGENT_COMMANDS.health, { version, timeoutSec }, (timeoutSec + 60) * 1000);
 
 async function runStep(deps: RunOperationDeps, op: Op): Promise<Outcome> {
+  if (AGENT_UPDATE_STEPS.has(op.step)) return agentUpdateStep(deps, op);
   const healthSec = deps.healthTimeoutSec ?? 300;
   switch (op.step) {
     case "backup": {
@@ -150,15 +164,18 @@ async function runStep(deps: RunOperationDeps, op: Op): Promise<Outcome> {
 async function finish(deps: RunOperationDeps, op: Op, outcome: Extract<Outcome, { finish: string }>): Promise<void> {
   const message = outcome.message ?? op.message;
   const version = outcome.finish === "succeeded" ? op.toVersion : op.fromVersion;
-  const summary: Record<string, string> = {
-    succeeded: op.kind === "update" ? `Updated to OpenClaw ${op.toVersion}` : `Rolled back to OpenClaw ${op.toVersion}`,
-    rolled_back:
-      `The update to ${op.toVersion} failed and was rolled back: the instance runs ${op.fromVersion} again. ${message ?? ""}`.trim(),
-    failed:
-      op.kind === "update" && outcome.failedStep === "backup"
-        ? (message ?? "The backup failed, so nothing was updated.")
-        : `${op.kind === "update" ? "The update" : "The rollback"} failed and needs attention: ${message ?? "unknown reason"}`,
-  };
+  const agentUpdate = op.kind === "agent_update";
+  const summary: Record<string, string> = agentUpdate
+    ? agentUpdateSummary(op, message)
+    : {
+        succeeded: op.kind === "update" ? `Updated to OpenClaw ${op.toVersion}` : `Rolled back to OpenClaw ${op.toVersion}`,
+        rolled_back:
+          `The update to ${op.toVersion} failed and was rolled back: the instance runs ${op.fromVersion} again. ${message ?? ""}`.trim(),
+        failed:
+          op.kind === "update" && outcome.failedStep === "backup"
+            ? (message ?? "The backup failed, so nothing was updated.")
+            : `${op.kind === "update" ? "The update" : "The rollback"} failed and needs attention: ${message ?? "unknown reason"}`,
+      };
   const [row] = await deps.db.transaction(async (tx) => {
     await tx
       .update(schema.instanceOperations)
@@ -167,7 +184,7 @@ async function finish(deps: RunOperationDeps, op: Op, outcome: Extract<Outcome, 
     if (outcome.finish !== "failed") {
       await tx
         .update(schema.instances)
-        .set({ openclawVersion: version, updatedAt: new Date() })
+        .set({ ...(agentUpdate ? { agentVersion: version } : { openclawVersion: version }), updatedAt: new Date() })
         .where(eq(schema.instances.id, op.instanceId));
     }
     await recordEvent(
@@ -190,7 +207,7 @@ async function finish(deps: RunOperationDeps, op: Op, outcome: Extract<Outcome, 
     operationId: op.id,
     instanceId: op.instanceId,
     workspaceId: row?.workspaceId ?? "",
-    kind: op.kind as InstanceOperation["kind"],
+    kind: op.kind as OperationKind,
     fromVersion: op.fromVersion,
     toVersion: op.toVersion,
     status: outcome.finish,

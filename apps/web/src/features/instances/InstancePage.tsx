@@ -263,13 +263,34 @@ function InstanceDetails({ instance }: { instance: InstanceDetail }) {
             <span className="detail-sub">{instance.state === "failed" ? "Requested" : "Requested, not running yet"}</span>
           ) : null}
         </Detail>
-        <Detail term="Agent">{instance.agentVersion ?? <span className="detail-muted">Not connected yet</span>}</Detail>
+        <Detail term="Agent">
+          {instance.agentVersion ?? <span className="detail-muted">Not connected yet</span>}
+          <AgentUpdateNote update={instance.agentUpdate} />
+        </Detail>
         {local ? null : <Detail term="IP address">{instance.ipv4 ?? <span className="detail-muted">Not assigned yet</span>}</Detail>}
         <Detail term="Created">
           <time dateTime={instance.createdAt}>{formatDateTime(instance.createdAt)}</time>
         </Detail>
       </dl>
     </section>
+  );
+}
+
+/** The agent's last update of itself (it follows Claw Cloud's releases on its own). */
+function AgentUpdateNote({ update }: { update: InstanceDetail["agentUpdate"] | undefined }) {
+  if (!update) return null;
+  const text = {
+    running: `Updating itself to ${update.toVersion}…`,
+    succeeded: `Updated itself from ${update.fromVersion}`,
+    rolled_back: `${update.toVersion} did not take over; ${update.fromVersion} runs again`,
+    failed: `Update to ${update.toVersion} failed`,
+  }[update.status];
+  const reason = update.status === "rolled_back" || update.status === "failed" ? update.message : null;
+  return (
+    <span className="detail-sub">
+      {text}
+      {reason ? `: ${reason.length > 200 ? `${reason.slice(0, 200)}…` : reason}` : null}
+    </span>
   );
 }
 
