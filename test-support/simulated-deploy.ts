@@ -5,9 +5,8 @@ import { type DigitalOceanSimulator, DO_TOKENS } from "../packages/providers/tes
 import type { TestApp, TestClient } from "./test-app.ts";
 import { uniqueEmail, waitForLog } from "./test-app.ts";
 
-export async function verifiedUserWithAccount(t: TestApp, tag = "deploy"): Promise<{ c: TestClient; credentialId: string }> {
+export async function verifiedUserWithAccount(t: TestApp, email = uniqueEmail("deploy")): Promise<{ c: TestClient; credentialId: string }> {
   const c = t.client();
-  const email = uniqueEmail(tag);
   await c.signUp(email);
   const line = await waitForLog(t.logs, new RegExp(`Verify your e-mail.*${email.replace(/[.+]/g, "\\$&")}`));
   const link = new URL(JSON.parse(line).mail.link as string);

@@ -14,7 +14,7 @@ import { type DigitalOceanSimulator, startDigitalOceanSimulator } from "../../..
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
 import { type FakeOpenclaw, startFakeOpenclaw } from "../../../test-support/fake-openclaw.ts";
 import { deployUntilAgent, verifiedUserWithAccount } from "../../../test-support/simulated-deploy.ts";
-import { startTestApp, type TestApp, type TestClient } from "../../../test-support/test-app.ts";
+import { startTestApp, type TestApp, type TestClient, uniqueEmail } from "../../../test-support/test-app.ts";
 import { buildAgent } from "../../agent/scripts/build.ts";
 
 const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
@@ -95,7 +95,7 @@ beforeAll(async () => {
   sim = await startDigitalOceanSimulator({ rateLimits: false });
   gateway = await startFakeOpenclaw();
   await serve(bundles.broken);
-  const user = await verifiedUserWithAccount(t as TestApp, "self-update");
+  const user = await verifiedUserWithAccount(t as TestApp, uniqueEmail("self-update"));
   c = user.c;
   const deployed = await deployUntilAgent(c, sim, user.credentialId, "self-update");
   instanceId = deployed.instanceId;

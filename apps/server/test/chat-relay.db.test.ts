@@ -9,15 +9,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type DigitalOceanSimulator,
-  DO_TOKENS,
-  startDigitalOceanSimulator,
-} from "../../../packages/providers/test/simulator/digitalocean.ts";
+import { type DigitalOceanSimulator, startDigitalOceanSimulator } from "../../../packages/providers/test/simulator/digitalocean.ts";
 import { ChatClient } from "../../../test-support/chat-client.ts";
 import { testDatabaseKind } from "../../../test-support/database.ts";
 import { type FakeOpenclaw, startFakeOpenclaw } from "../../../test-support/fake-openclaw.ts";
-import { PUBLIC_URL, startTestApp, type TestApp, type TestClient, uniqueEmail, waitForLog } from "../../../test-support/test-app.ts";
+import { deployUntilAgent, verifiedUserWithAccount } from "../../../test-support/simulated-deploy.ts";
+import { PUBLIC_URL, startTestApp, type TestApp, type TestClient, uniqueEmail } from "../../../test-support/test-app.ts";
 
 const agentBundle = join(import.meta.dirname, "..", "..", "agent", "dist", "clawcloud-agent.js");
 
@@ -49,31 +46,11 @@ beforeAll(async () => {
   sim = await startDigitalOceanSimulator({ rateLimits: false });
   gateway = await startFakeOpenclaw();
   t = await startTestApp({ env: { CLAWCLOUD_DIGITALOCEAN_API_URL: sim.url, CLAWCLOUD_AGENT_URL: "https://agents.clawcloud.test" } });
-  c = t.client();
-  const email = uniqueEmail("relay");
-  await c.signUp(email);
-  const line = await waitForLog(t.logs, new RegExp(`Verify your e-mail.*${email.replace(/[.+]/g, "\\$&")}`));
-  const link = new URL(JSON.parse(line).mail.link as string);
-  await c.get(link.pathname + link.search);
-  const credentialId = (
-    (await (await c.post("/api/v1/credentials", { provider: "digitalocean", label: "DO", secret: DO_TOKENS.valid })).json()) as {
-      id: string;
-    }
-  ).id;
-  const created = await c.post("/api/v1/instances", {
-    name: "relay",
-    provider: "digitalocean",
-    credentialId,
-    region: "nyc3",
-    size: "s-2vcpu-4gb",
-  });
-  instanceId = ((await created.json()) as { id: string }).id;
-  let token: string | undefined;
-  for (const end = Date.now() + 60_000; !token && Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
-    const droplet = [...sim.droplets.values()].find((d) => d.tags.includes(`clawcloud-instance:${instanceId}`));
-    token = /CC_REGISTRATION_TOKEN='([A-Za-z0-9_-]+)'/.exec(droplet?.userData ?? "")?.[1];
-  }
-  if (!token) throw new Error("no droplet with a registration token");
+  const user = await verifiedUserWithAccount(t, uniqueEmail("relay"));
+  c = user.c;
+  const deployed = await deployUntilAgent(c, sim, user.credentialId, "relay");
+  instanceId = deployed.instanceId;
+  const token = deployed.token;
   const dir = mkdtempSync(join(tmpdir(), "cc-relay-agent-"));
   agentConfig = join(dir, "config.json");
   writeFileSync(

@@ -8,12 +8,9 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type DigitalOceanSimulator,
-  DO_TOKENS,
-  startDigitalOceanSimulator,
-} from "../../../packages/providers/test/simulator/digitalocean.ts";
-import { startTestApp, type TestApp, type TestClient, uniqueEmail, waitForLog } from "../../../test-support/test-app.ts";
+import { type DigitalOceanSimulator, startDigitalOceanSimulator } from "../../../packages/providers/test/simulator/digitalocean.ts";
+import { verifiedUserWithAccount } from "../../../test-support/simulated-deploy.ts";
+import { startTestApp, type TestApp, type TestClient, uniqueEmail } from "../../../test-support/test-app.ts";
 
 const agentBundle = join(import.meta.dirname, "..", "..", "agent", "dist", "clawcloud-agent.js");
 
@@ -41,17 +38,6 @@ afterAll(async () => {
   await new Promise((r) => gateway?.close(r));
 });
 
-async function verifiedUserWithAccount(): Promise<{ c: TestClient; credentialId: string }> {
-  const c = t.client();
-  const email = uniqueEmail("deploy");
-  await c.signUp(email);
-  const line = await waitForLog(t.logs, new RegExp(`Verify your e-mail.*${email.replace(/[.+]/g, "\\$&")}`));
-  const link = new URL(JSON.parse(line).mail.link as string);
-  await c.get(link.pathname + link.search);
-  const res = await c.post("/api/v1/credentials", { provider: "digitalocean", label: "DO", secret: DO_TOKENS.valid });
-  return { c, credentialId: ((await res.json()) as { id: string }).id };
-}
-
 async function waitForInstance(c: TestClient, id: string, pred: (i: Record<string, unknown>) => boolean, ms = 60_000) {
   const end = Date.now() + ms;
   for (;;) {
@@ -65,7 +51,7 @@ async function waitForInstance(c: TestClient, id: string, pred: (i: Record<strin
 
 describe("deploying to a cloud account", () => {
   it("goes from Deploy to ready with the real agent calling back", async () => {
-    const { c, credentialId } = await verifiedUserWithAccount();
+    const { c, credentialId } = await verifiedUserWithAccount(t);
     const res = await c.post("/api/v1/instances", {
       name: "my-assistant",
       provider: "digitalocean",
@@ -120,7 +106,7 @@ describe("deploying to a cloud account", () => {
   });
 
   it("refuses what cannot work, with the reason", async () => {
-    const { c, credentialId } = await verifiedUserWithAccount();
+    const { c, credentialId } = await verifiedUserWithAccount(t);
     const small = await c.post("/api/v1/instances", {
       name: "tiny",
       provider: "digitalocean",
@@ -147,11 +133,11 @@ describe("deploying to a cloud account", () => {
   });
 
   it("keeps instances to their workspace", async () => {
-    const { c, credentialId } = await verifiedUserWithAccount();
+    const { c, credentialId } = await verifiedUserWithAccount(t);
     const { id } = (await (
       await c.post("/api/v1/instances", { name: "mine", provider: "digitalocean", credentialId, region: "nyc3", size: "s-2vcpu-4gb" })
     ).json()) as { id: string };
-    const other = await verifiedUserWithAccount();
+    const other = await verifiedUserWithAccount(t);
     expect((await other.c.get(`/api/v1/instances/${id}`)).status).toBe(404);
     expect((await other.c.request("DELETE", `/api/v1/instances/${id}`)).status).toBe(404);
     expect((await other.c.get(`/api/v1/instances/${id}/stream`)).status).toBe(404);

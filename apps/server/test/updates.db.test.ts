@@ -4,12 +4,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type DigitalOceanSimulator,
-  DO_TOKENS,
-  startDigitalOceanSimulator,
-} from "../../../packages/providers/test/simulator/digitalocean.ts";
-import { startTestApp, type TestApp, type TestClient, uniqueEmail, waitForLog } from "../../../test-support/test-app.ts";
+import { type DigitalOceanSimulator, startDigitalOceanSimulator } from "../../../packages/providers/test/simulator/digitalocean.ts";
+import { verifiedUserWithAccount } from "../../../test-support/simulated-deploy.ts";
+import { startTestApp, type TestApp, type TestClient, uniqueEmail } from "../../../test-support/test-app.ts";
 import { type Script, type ScriptedAgent, startScriptedAgent } from "./support/scripted-agent.ts";
 
 const OLD = "2026.9.5";
@@ -46,15 +43,7 @@ afterAll(async () => {
   await new Promise((r) => registry?.close(r));
 });
 
-async function verifiedUser(email = uniqueEmail("upd")): Promise<{ c: TestClient; credentialId: string }> {
-  const c = t.client();
-  await c.signUp(email);
-  const line = await waitForLog(t.logs, new RegExp(`Verify your e-mail.*${email.replace(/[.+]/g, "\\$&")}`));
-  const link = new URL(JSON.parse(line).mail.link as string);
-  await c.get(link.pathname + link.search);
-  const res = await c.post("/api/v1/credentials", { provider: "digitalocean", label: "DO", secret: DO_TOKENS.valid });
-  return { c, credentialId: ((await res.json()) as { id: string }).id };
-}
+const verifiedUser = (email = uniqueEmail("upd")) => verifiedUserWithAccount(t, email);
 
 type Detail = Record<string, unknown> & {
   state: string;
