@@ -10,6 +10,7 @@ import type { Server } from "node:http";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { buildAgent } from "../apps/agent/scripts/build.ts";
 import { Container } from "./support/container.ts";
 import { ControlPlane, type InstanceView } from "./support/control-plane.ts";
 import { CACHE_DIR, ensureImage } from "./support/image.ts";
@@ -31,6 +32,8 @@ let caPem: string;
 let box: Container | undefined;
 let net: Container;
 let mainInstance: string;
+/** The control plane's port behind the TLS front (it changes when the control plane restarts). */
+let backend = 0;
 
 const log = (line: string) => process.stdout.write(`[host-test] ${line}\n`);
 
@@ -50,7 +53,6 @@ beforeAll(async () => {
   caPem = tls.caPem;
   mirror = nodeMirror(node.file);
   npm = npmMirror();
-  let backend = 0;
   const front = tlsFront(tls, () => backend);
   servers.push(mirror.server, npm.server, front);
   const [nodePort, npmPort, tlsPort] = await Promise.all([
@@ -71,11 +73,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await box?.stop();
   await box?.remove();
-  if (cp) writeFileSync(join(artifacts, "host-test-server.log"), `${cp.server.logs().join("\n")}\n`);
+  if (cp) writeFileSync(join(artifacts, "host-test-server.log"), `${cp.logs().join("\n")}\n`);
   await cp?.stop();
   for (const s of servers) s.close();
   await net?.stop();
   rmSync(join(workDir, `tls-${id}`), { recursive: true, force: true });
+  rmSync(join(workDir, `agent-${id}`), { recursive: true, force: true });
   console.log(
     `host test phases:\n${phases.table()}\nnpm mirror: ${npm?.stats.requests} requests, ${npm?.stats.tarballsFromCache} tarballs from its cache`,
   );
@@ -192,6 +195,44 @@ describe("the cloud bootstrap on a Debian 12 machine booted with systemd", () =>
     expect(readFileSync(join(m.root, "var/lib/clawcloud/bootstrap.done"), "utf8")).toBe(done);
     await saveLogs(m, "reboot");
     phases.mark("reboot → ready");
+  });
+
+  test("the agent updates itself under systemd: the new bundle on trial, then swapped in and restarted by the unit", async () => {
+    const m = box as Container;
+    const before = await cp.instance(mainInstance);
+    const [major = 0, minor = 0, patch = 0] = (before.agentVersion ?? "0.0.0").split(/[.-]/).map(Number);
+    const next = `${major}.${minor}.${patch + 1}`;
+    const built = await buildAgent(join(workDir, `agent-${id}`), { version: next });
+    const restartedAt = Date.now();
+    await cp.restart({ CLAWCLOUD_AGENT_BUNDLE: built.file });
+    backend = Number(new URL(cp.server.url).port);
+    // Within a minute the server's sweep starts the update; the agent stages, tries and swaps.
+    const done = await waitFor(
+      "the agent's update",
+      5 * 60_000,
+      async () => {
+        const view = await cp.instance(mainInstance);
+        return view.agentUpdate && view.agentUpdate.status !== "running" ? view : undefined;
+      },
+      2000,
+    );
+    await saveLogs(m, "agent-update");
+    expect(done.agentUpdate, JSON.stringify(done.events.slice(-8))).toMatchObject({ status: "succeeded", toVersion: next });
+    const sha = (await m.execOk(["sha256sum", "/opt/clawcloud-agent/clawcloud-agent.mjs"])).split(" ")[0];
+    expect(sha).toBe(built.sha256);
+    expect(await m.execOk(["test", "-f", "/opt/clawcloud-agent/clawcloud-agent.previous.mjs"]).then(() => true)).toBe(true);
+    expect((await m.execOk(["systemctl", "is-active", "clawcloud-agent.service"])).trim()).toBe("active");
+    const view = await waitFor(
+      "a heartbeat from the new agent",
+      60_000,
+      async () => {
+        const v = await cp.instance(mainInstance);
+        return v.agentVersion === next && Date.parse(v.lastHeartbeatAt ?? "") > restartedAt ? v : undefined;
+      },
+      2000,
+    );
+    expect(view.state).toBe("ready");
+    phases.mark("agent self-update");
   });
 
   test("a Node.js mirror that is down fails the deploy with the reason, reported by the bootstrap itself", async () => {

@@ -19,7 +19,8 @@ export interface E2eServer {
 }
 
 export async function startServer(env: Record<string, string> = {}): Promise<E2eServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), "cc-e2e-"));
+  // A restart of the same server keeps its data directory (its generated secrets) by passing it back.
+  const dataDir = env.CLAWCLOUD_DATA_DIR ?? mkdtempSync(join(tmpdir(), "cc-e2e-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [main], {

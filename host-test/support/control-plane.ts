@@ -17,32 +17,32 @@ export interface InstanceView {
   readyAt: string | null;
   runningOpenclawVersion: string | null;
   agentVersion: string | null;
+  agentUpdate: { fromVersion: string; toVersion: string; status: string; message: string | null } | null;
   events: { step: string; status: string; message: string | null; at: string }[];
 }
 
 export class ControlPlane {
-  readonly server: E2eServer;
+  server: E2eServer;
   readonly sim: DigitalOceanSimulator;
   readonly #db: TestDatabase;
+  readonly #env: Record<string, string>;
+  readonly #earlierLogs: string[] = [];
   readonly #cookies = new Map<string, string>();
   #credentialId = "";
 
-  private constructor(server: E2eServer, sim: DigitalOceanSimulator, db: TestDatabase) {
+  private constructor(server: E2eServer, sim: DigitalOceanSimulator, db: TestDatabase, env: Record<string, string>) {
     this.server = server;
     this.sim = sim;
     this.#db = db;
+    this.#env = env;
   }
 
   static async start(env: Record<string, string>): Promise<ControlPlane> {
     const db = await createTestDatabase();
     const sim = await startDigitalOceanSimulator();
-    const server = await startServer({
-      DATABASE_URL: db.databaseUrl ?? "",
-      CLAWCLOUD_DIGITALOCEAN_API_URL: sim.url,
-      CLAWCLOUD_RATE_LIMIT_SCALE: "100",
-      ...env,
-    });
-    const cp = new ControlPlane(server, sim, db);
+    const all = { DATABASE_URL: db.databaseUrl ?? "", CLAWCLOUD_DIGITALOCEAN_API_URL: sim.url, CLAWCLOUD_RATE_LIMIT_SCALE: "100", ...env };
+    const server = await startServer(all);
+    const cp = new ControlPlane(server, sim, db, all);
     await cp.#signUp();
     return cp;
   }
@@ -147,6 +147,19 @@ export class ControlPlane {
     } finally {
       await client.end();
     }
+  }
+
+  /** Restarts the server (same database, same data directory and secrets) with `env` added; its address changes. */
+  async restart(env: Record<string, string>): Promise<void> {
+    const dataDir = this.server.dataDir;
+    this.#earlierLogs.push(...this.server.logs());
+    await this.server.stop({ keepData: true });
+    this.server = await startServer({ ...this.#env, ...env, CLAWCLOUD_DATA_DIR: dataDir });
+  }
+
+  /** Every line every server process of this control plane logged. */
+  logs(): string[] {
+    return [...this.#earlierLogs, ...this.server.logs()];
   }
 
   async stop(): Promise<void> {

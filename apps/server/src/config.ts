@@ -1,5 +1,6 @@
 // Configuration is read once, at start-up, from the environment and validated: a bad value stops
 // the process with a message naming the variable, not a failure later at first use.
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { describeIssues, type ProviderEndpoints, parseSshPublicKey } from "@clawcloud/core";
 import { z } from "zod";
@@ -17,6 +18,11 @@ const envSchema = z.object({
     .or(z.literal("").transform(() => undefined)),
   CLAWCLOUD_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   CLAWCLOUD_AGENT_URL: z.url({ protocol: /^https$/ }).optional(),
+  CLAWCLOUD_AGENT_BUNDLE: z
+    .string()
+    .min(1)
+    .refine(existsSync, "no such file (the agent bundle to serve: a built clawcloud-agent.js)")
+    .optional(),
   CLAWCLOUD_NODE_MIRROR_URL: z.url({ protocol: /^https?$/ }).optional(),
   CLAWCLOUD_NPM_REGISTRY_URL: z.url({ protocol: /^https?$/ }).optional(),
   CLAWCLOUD_NODE_TARBALL_SHA256: z
@@ -80,6 +86,8 @@ export interface Config {
   publicUrl: string;
   /** The address the agents on servers dial (https); defaults to the public URL. */
   agentUrl: string;
+  /** The agent bundle served to servers (default: apps/agent/dist's); agents update themselves to its version. */
+  agentBundlePath: string | undefined;
   mirrors: { nodeDistUrl?: string; nodeTarballSha256?: string; npmRegistry?: string };
   authSecret: string | undefined;
   masterKeys: string | undefined;
@@ -131,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     databaseUrl: e.DATABASE_URL,
     publicUrl: (e.CLAWCLOUD_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     agentUrl: (e.CLAWCLOUD_AGENT_URL ?? e.CLAWCLOUD_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    agentBundlePath: e.CLAWCLOUD_AGENT_BUNDLE ? resolve(e.CLAWCLOUD_AGENT_BUNDLE) : undefined,
     mirrors: {
       ...(e.CLAWCLOUD_NODE_MIRROR_URL ? { nodeDistUrl: e.CLAWCLOUD_NODE_MIRROR_URL } : {}),
       ...(e.CLAWCLOUD_NODE_TARBALL_SHA256 ? { nodeTarballSha256: e.CLAWCLOUD_NODE_TARBALL_SHA256 } : {}),

@@ -33,7 +33,7 @@ export async function startServer(
   opts: { webRoot?: string | null; agentBundlePath?: string } = {},
 ): Promise<RunningServer> {
   const worker = config.role !== "api";
-  const agentBundle = loadAgentBundle(opts.agentBundlePath);
+  const agentBundle = loadAgentBundle(opts.agentBundlePath ?? config.agentBundlePath);
   // Where agents of instances on this machine dial: this server's own address, once it listens
   // (a worker-only process has none: its public URL).
   let localUrl: string | undefined = config.role === "worker" ? config.publicUrl : undefined;

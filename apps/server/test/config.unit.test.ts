@@ -13,6 +13,8 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL: must be a postgres:\/\/ connection string/);
     expect(() => loadConfig({ SMTP_URL: "http://mail" })).toThrow(/SMTP_URL/);
     expect(() => loadConfig({ CLAWCLOUD_ROLE: "boss" })).toThrow(ConfigError);
+    expect(() => loadConfig({ CLAWCLOUD_AGENT_BUNDLE: "/nonexistent/clawcloud-agent.js" })).toThrow(/CLAWCLOUD_AGENT_BUNDLE: no such file/);
+    expect(loadConfig({ CLAWCLOUD_AGENT_BUNDLE: import.meta.filename }).agentBundlePath).toBe(import.meta.filename);
   });
 
   it("demands real secrets in production", () => {
