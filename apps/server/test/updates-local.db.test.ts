@@ -67,7 +67,7 @@ describe.runIf(real)("updating real OpenClaw on this machine", () => {
     expect(steps).toEqual(expect.arrayContaining(["backup:ok", "update:failed", "rollback_check:ok"]));
     const backups = readdirSync(join((t as TestApp).db.dataDir, "instances", id, "agent", "state", "backups"));
     expect(backups.filter((f) => f.endsWith(".tar.gz"))).toHaveLength(1);
-    // The gateway was stopped and started again: degraded while it starts, then ready on 2026.9.5.
+    // The gateway was stopped and started again (not "degraded": the update held it down), ready on 2026.9.5.
     await waitFor((i) => i.runningOpenclawVersion === "2026.9.5" && i.state === "ready", 180_000);
   });
 

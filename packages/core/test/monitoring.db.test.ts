@@ -99,6 +99,52 @@ describe("instance health states", () => {
     expect((await row(id))?.state).toBe("ready");
   });
 
+  it("does not flap at a threshold: a degraded disk or memory recovers only below a lower bar", async () => {
+    const id = await instance();
+    // 91% → degraded; 89% and 86% → still degraded; 84% → recovered.
+    for (const freeMb of [4500, 5500, 7000]) {
+      await recordHeartbeat(database.db, id, heartbeat({ diskFreeMb: freeMb }));
+      expect((await row(id))?.state, `${freeMb} MB free`).toBe("degraded");
+    }
+    await recordHeartbeat(database.db, id, heartbeat({ diskFreeMb: 8000 }));
+    expect((await row(id))?.state).toBe("ready");
+    // 4% available → degraded; 7% → still; 11% → recovered.
+    for (const [mb, state] of [
+      [160, "degraded"],
+      [290, "degraded"],
+      [450, "ready"],
+    ] as const) {
+      await recordHeartbeat(database.db, id, heartbeat({ memAvailableMb: mb }));
+      expect((await row(id))?.state, `${mb} MB available`).toBe(state);
+    }
+    expect(await events(id)).toEqual(["degraded:failed", "recovered:ok", "degraded:failed", "recovered:ok"]);
+  });
+
+  it("does not call a gateway that an update holds down degraded, but one that is down otherwise", async () => {
+    const id = await instance();
+    const operationId = newId("operation");
+    await database.db.insert(schema.instanceOperations).values({
+      id: operationId,
+      instanceId: id,
+      kind: "update",
+      fromVersion: "2026.9.5",
+      toVersion: "2026.9.6",
+      step: "update",
+    });
+    await recordHeartbeat(database.db, id, heartbeat({ gateway: false }));
+    expect((await row(id))?.state).toBe("ready");
+    // Disk trouble during the update still counts.
+    await recordHeartbeat(database.db, id, heartbeat({ gateway: false, diskFreeMb: 1000 }));
+    expect((await row(id))?.stateMessage).toBe("The disk is 98% full.");
+    await recordHeartbeat(database.db, id, heartbeat());
+    await database.db
+      .update(schema.instanceOperations)
+      .set({ status: "succeeded", finishedAt: new Date() })
+      .where(eq(schema.instanceOperations.id, operationId));
+    await recordHeartbeat(database.db, id, heartbeat({ gateway: false }));
+    expect((await row(id))?.stateMessage).toMatch(/gateway is not healthy/);
+  });
+
   it("marks a silent instance unreachable once, and one incident spans degraded → unreachable → recovered", async () => {
     const id = await instance();
     await recordHeartbeat(database.db, id, heartbeat({ gateway: false }));

@@ -5,10 +5,10 @@
 // (monitoring/health-thresholds.ts), and a heartbeat ends `unreachable`. Heartbeats carry
 // versions and machine figures only — never chat or secrets.
 import { type Heartbeat, heartbeatSchema } from "@clawcloud/contracts";
-import { and, type Db, eq, schema, sql } from "@clawcloud/db";
+import { and, type Db, eq, inArray, schema, sql } from "@clawcloud/db";
 import { recordAudit } from "../audit/record-audit.ts";
 import { recordEvent } from "../instances/events.ts";
-import { healthProblems } from "../monitoring/health-thresholds.ts";
+import { gatewayDown, healthProblems } from "../monitoring/health-thresholds.ts";
 import { upsertMetricPoints } from "../monitoring/metric-points.ts";
 import { raiseAlert } from "../monitoring/raise-alert.ts";
 import type { Queue } from "../queue/queue.ts";
@@ -95,7 +95,10 @@ async function applyState(tx: Tx, queue: Queue | undefined, { instanceId, hb }: 
     return true;
   }
   if (!RUNNING.has(state)) return false;
-  const problems = healthProblems(hb);
+  // A ready instance whose gateway an update (or rollback) has stopped on purpose is not degraded:
+  // the operation reports its own outcome. Asked only when the gateway is down, which is rare.
+  const gatewayHeldDown = state === "ready" && gatewayDown(hb) && (await changeRunning(tx, instanceId));
+  const problems = healthProblems(hb, { degraded: state === "degraded", gatewayHeldDown });
   const next = problems.length > 0 ? "degraded" : "ready";
   if (next === state) return false;
   const reason = problems.length > 0 ? problems.join(" ") : "Heartbeats are back and every health check passes.";
@@ -111,6 +114,16 @@ async function applyState(tx: Tx, queue: Queue | undefined, { instanceId, hb }: 
     await raiseAlert(tx, queue, { instanceId, kind: "recovered", reason });
   }
   return false;
+}
+
+async function changeRunning(tx: Tx, instanceId: string): Promise<boolean> {
+  const o = schema.instanceOperations;
+  const running = await tx
+    .select({ id: o.id })
+    .from(o)
+    .where(and(eq(o.instanceId, instanceId), eq(o.status, "running"), inArray(o.kind, ["update", "rollback"])))
+    .limit(1);
+  return running.length > 0;
 }
 
 /**
