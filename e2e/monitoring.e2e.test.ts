@@ -68,7 +68,20 @@ async function plantInstance(page: Page) {
       step: "ready",
       stateMessage: "The disk is 93% full.",
       runningOpenclawVersion: "2026.9.6",
+      agentVersion: "0.1.0",
       lastHeartbeatAt: new Date(),
+    });
+    // Its agent tried a newer version of itself, which did not take over.
+    await database.db.insert(schema.instanceOperations).values({
+      id: newId("operation"),
+      instanceId,
+      kind: "agent_update",
+      fromVersion: "0.1.0",
+      toVersion: "0.1.1",
+      step: "done",
+      status: "rolled_back",
+      message: "Agent 0.1.1 did not take over (the new agent exited with code 1 before it connected); agent 0.1.0 runs again.",
+      finishedAt: new Date(),
     });
     const now = Math.floor(Date.now() / 60_000) * 60_000;
     const points = Array.from({ length: 3 * 1440 }, (_, k) => ({
@@ -107,6 +120,10 @@ describe("monitoring", () => {
     await panel.getByText("Show the figures as a table").click();
     expect(await panel.getByRole("table").getByRole("row").count()).toBeGreaterThan(55);
     await settledShot(page, "monitoring-instance-desktop");
+    const agent = page.locator(".detail", { has: page.getByText("Agent", { exact: true }) });
+    expect(await agent.locator("dd").textContent()).toMatch(
+      /^0\.1\.0 ?0\.1\.1 did not take over; 0\.1\.0 runs again: Agent 0\.1\.1 did not take over \(the new agent exited with code 1/,
+    );
     await panel.getByLabel("7 days").check();
     await expect.poll(() => summary.textContent()).toMatch(/^Over the last 7 days:/);
     expect(await panel.getByRole("table").getByRole("row").count()).toBeLessThanOrEqual(170);
