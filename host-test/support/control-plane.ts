@@ -48,6 +48,18 @@ export class ControlPlane {
   }
 
   async #api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    // The machine under test loads this host hard; a dropped connection on a read is asked again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#request<T>(method, path, body);
+      } catch (err) {
+        if (method !== "GET" || attempt >= 3) throw err;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  async #request<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
     const res = await fetch(`${this.server.url}${path}`, {
       method,
       redirect: "manual",

@@ -1,6 +1,7 @@
 // Starts Claw Cloud in one process: the core (database, queue, auth), the HTTP server for the
 // api role and the job workers for the worker role. Used by main.ts and by the tests.
 import { readFileSync } from "node:fs";
+import { Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { AGENT_PROTOCOL, CHAT_PROTOCOL, SUPPORT_TUNNEL_PROTOCOL } from "@clawcloud/contracts";
@@ -15,6 +16,9 @@ import { createApp } from "./http/app.ts";
 import { registerJobs } from "./jobs/index.ts";
 import type { AppLogger } from "./logger.ts";
 import { Keepalive } from "./relay/keepalive.ts";
+
+/** Longer than the 60 s idle timeout of common load balancers and proxies (AWS ALB, nginx upstream keepalive). */
+const KEEP_ALIVE_MS = 65_000;
 
 export const version: string = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "..", "package.json"), "utf8")).version;
 export const defaultWebRoot = join(import.meta.dirname, "..", "..", "web", "dist");
@@ -112,6 +116,12 @@ export async function startServer(
     handleProtocols: (offered) => [AGENT_PROTOCOL, CHAT_PROTOCOL, SUPPORT_TUNNEL_PROTOCOL].find((p) => offered.has(p)) ?? false,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } });
+  // Idle keep-alive connections outlive a load balancer's (typically 60 s): the proxy, not this
+  // server, closes them, so a request never races a close it cannot see (a 502, or a lost POST).
+  if (server instanceof HttpServer) {
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
+    server.headersTimeout = KEEP_ALIVE_MS + 1_000;
+  }
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);
