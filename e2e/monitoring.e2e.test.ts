@@ -122,7 +122,7 @@ describe("monitoring", () => {
     await settledShot(page, "monitoring-instance-desktop");
     const agent = page.locator(".detail", { has: page.getByText("Agent", { exact: true }) });
     expect(await agent.locator("dd").textContent()).toMatch(
-      /^0\.1\.0 ?0\.1\.1 did not take over; 0\.1\.0 runs again: Agent 0\.1\.1 did not take over \(the new agent exited with code 1/,
+      /^0\.1\.0 ?Agent 0\.1\.1 did not take over \(the new agent exited with code 1 before it connected\); agent 0\.1\.0 runs again\.$/,
     );
     await panel.getByLabel("7 days").check();
     await expect.poll(() => summary.textContent()).toMatch(/^Over the last 7 days:/);

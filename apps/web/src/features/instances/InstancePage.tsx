@@ -279,19 +279,14 @@ function InstanceDetails({ instance }: { instance: InstanceDetail }) {
 /** The agent's last update of itself (it follows Claw Cloud's releases on its own). */
 function AgentUpdateNote({ update }: { update: InstanceDetail["agentUpdate"] | undefined }) {
   if (!update) return null;
+  // The agent's own words for what went wrong say which version runs now.
   const text = {
     running: `Updating itself to ${update.toVersion}…`,
     succeeded: `Updated itself from ${update.fromVersion}`,
-    rolled_back: `${update.toVersion} did not take over; ${update.fromVersion} runs again`,
-    failed: `Update to ${update.toVersion} failed`,
+    rolled_back: update.message ?? `${update.toVersion} did not take over; ${update.fromVersion} runs again`,
+    failed: `Update to ${update.toVersion} failed${update.message ? `: ${update.message}` : ""}`,
   }[update.status];
-  const reason = update.status === "rolled_back" || update.status === "failed" ? update.message : null;
-  return (
-    <span className="detail-sub">
-      {text}
-      {reason ? `: ${reason.length > 200 ? `${reason.slice(0, 200)}…` : reason}` : null}
-    </span>
-  );
+  return <span className="detail-sub">{text.length > 240 ? `${text.slice(0, 240)}…` : text}</span>;
 }
 
 /** "DigitalOcean · New York 3 · s-2vcpu-4gb", with the provider's mark. */
