@@ -280,10 +280,13 @@ export default function ChatPage({ params }: { params: { id: string } }) {
       <p className="visually-hidden" role="status" aria-live="polite" data-testid="chat-announcer">
         {socket.connection === "lost" ? "Connection lost — reconnecting…" : notice ? notice : announcement}
       </p>
+      {/* Above both panes, so a phone showing the list sees it too. */}
+      {banner}
       <div className="chat-layout" data-view={view}>
         <SessionList
           sessions={sessions}
           error={listError}
+          away={status?.agent === "offline"}
           activeKey={activeKey}
           onSelect={(key) => open(key, true)}
           onNew={() => startNew(true)}
@@ -295,7 +298,6 @@ export default function ChatPage({ params }: { params: { id: string } }) {
           historyError={historyError}
           run={run}
           blocked={blocked}
-          banner={banner}
           composerRef={composerRef}
           onSend={(text) => sendText(text, true)}
           onStop={() => {

@@ -1,5 +1,5 @@
 import { type ChatMessage, MAX_CHAT_MESSAGE } from "@clawcloud/contracts";
-import { type KeyboardEvent, type ReactNode, type Ref, useLayoutEffect, useRef, useState } from "react";
+import { type KeyboardEvent, type Ref, useLayoutEffect, useRef, useState } from "react";
 import { IconAlert, IconArrowLeft } from "../../ui/icons";
 import { Markdown } from "./Markdown";
 
@@ -22,7 +22,6 @@ interface ConversationProps {
   run: LiveRun | null;
   /** Why sending is not possible now (offline, no model…); null when it is. */
   blocked: string | null;
-  banner: ReactNode;
   composerRef: Ref<HTMLTextAreaElement>;
   onSend: (text: string) => void;
   onStop: () => void;
@@ -108,7 +107,7 @@ function Composer({
 
 /** The open conversation: messages, the live reply, and the composer. */
 export function Conversation(props: ConversationProps) {
-  const { title, messages, historyError, run, blocked, banner, onRetry, onReloadHistory, onBack } = props;
+  const { title, messages, historyError, run, blocked, onRetry, onReloadHistory, onBack } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   // Follow the reply while the reader is at the bottom; leave them be when they scrolled up.
@@ -133,7 +132,6 @@ export function Conversation(props: ConversationProps) {
           {title}
         </h2>
       </header>
-      {banner}
       <div
         className="chat-scroll"
         ref={scroller}

@@ -5,6 +5,8 @@ import { sessionTime } from "./chatText";
 interface SessionListProps {
   sessions: ChatSession[] | null;
   error: string | null;
+  /** The assistant is offline: its conversations cannot be listed now. */
+  away: boolean;
   activeKey: string | null;
   onSelect: (key: string) => void;
   onNew: () => void;
@@ -12,7 +14,7 @@ interface SessionListProps {
 }
 
 /** OpenClaw's conversations on this instance, newest first. */
-export function SessionList({ sessions, error, activeKey, onSelect, onNew, onRetry }: SessionListProps) {
+export function SessionList({ sessions, error, away, activeKey, onSelect, onNew, onRetry }: SessionListProps) {
   return (
     <nav className="chat-sessions" aria-label="Conversations">
       <div className="chat-sessions-head">
@@ -30,7 +32,7 @@ export function SessionList({ sessions, error, activeKey, onSelect, onNew, onRet
         </div>
       ) : sessions === null ? (
         <p className="chat-sessions-state" role="status">
-          Loading conversations…
+          {away ? "Your conversations appear here when your assistant is back online." : "Loading conversations…"}
         </p>
       ) : sessions.length === 0 ? (
         <p className="chat-sessions-state">No conversations yet. Say hello to start one.</p>
