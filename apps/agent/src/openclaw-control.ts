@@ -1,102 +1,25 @@
-// Runs OpenClaw's CLI and stops/starts its gateway, for updates, backups and restores. Two
-// supervisors: `systemd` on servers (the gateway is a system unit; the agent may only start and
-// stop it and run the CLI as the openclaw user, see bootstrap's sudoers file) and `external`, the
-// local provider's supervisor, which keeps the gateway down while a hold file exists. Every
-// process is spawned from an argument array; nothing is built into a shell string.
-import { execFile } from "node:child_process";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+// Stops and starts OpenClaw's gateway around updates, backups and restores, on top of the one
+// CLI runner (openclaw-runner.ts). Two supervisors: `systemd` on servers (the gateway is a system
+// unit; the agent may only start and stop it, see bootstrap's sudoers file) and `external`, the
+// local provider's supervisor, which keeps the gateway down while a hold file exists.
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { CommandError } from "./commands/command.ts";
 import type { AgentConfig } from "./config.ts";
+import { createOpenclawRunner, type OpenclawRunner, type RunResult, runProcess } from "./openclaw-runner.ts";
 
-const PASS_ENV = [
-  "HTTP_PROXY",
-  "HTTPS_PROXY",
-  "NO_PROXY",
-  "http_proxy",
-  "https_proxy",
-  "no_proxy",
-  "NODE_EXTRA_CA_CERTS",
-  "SSL_CERT_FILE",
-  "SSL_CERT_DIR",
-];
 const SYSTEMD_UNIT = "openclaw-gateway.service";
 
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-export interface OpenclawControl {
-  readonly home: string;
-  readonly stateDir: string;
+export interface OpenclawControl extends OpenclawRunner {
   readonly backupDir: string;
-  readonly prefix: string;
-  /** `openclaw <args>` as the user that owns OpenClaw's state; `env` overrides (e.g. an empty HOME). */
-  cli(args: string[], o: { timeoutMs: number; env?: Record<string, string>; signal?: AbortSignal }): Promise<RunResult>;
-  /** `npm <args>` with OpenClaw's environment (for an exact reinstall). */
-  npm(args: string[], o: { timeoutMs: number; signal?: AbortSignal }): Promise<RunResult>;
   stopGateway(): Promise<void>;
   startGateway(): Promise<void>;
 }
 
-function run(cmd: string, args: string[], env: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { env, timeout: timeoutMs, maxBuffer: 8 * 1024 * 1024, signal, killSignal: "SIGTERM" }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr || (err && !stderr ? err.message : "")) });
-    });
-  });
-}
-
 export function createOpenclawControl(config: AgentConfig): OpenclawControl {
-  const bin = config.openclawBin;
-  const home = config.openclawHome;
-  if (!bin || !home)
-    throw new CommandError("NOT_CONFIGURED", "this agent's config names no OpenClaw install (openclaw.bin and openclaw.home)");
-  const prefix = dirname(dirname(bin));
-  const stateDir = join(home, ".openclaw");
+  const runner = createOpenclawRunner(config);
   const backupDir = config.backupDir ?? join(config.stateDir, "backups");
   const systemd = config.supervisor === "systemd";
-  const nodeDir = dirname(process.execPath);
-  const baseEnv = (): Record<string, string> => {
-    const env: Record<string, string> = {
-      HOME: home,
-      OPENCLAW_STATE_DIR: stateDir,
-      LANG: "C.UTF-8",
-      // The updater runs npm: a shim directory puts `npm` (this Node + npm-cli.js) first.
-      PATH: [config.npmCli ? join(config.stateDir, "bin") : "", join(prefix, "bin"), nodeDir, "/usr/local/bin", "/usr/bin", "/bin"]
-        .filter(Boolean)
-        .join(":"),
-      // The updater's npm installs globally: into this install's prefix, not npm's default.
-      npm_config_prefix: prefix,
-      OPENCLAW_SERVICE_REPAIR_POLICY: "external",
-      OPENCLAW_NO_AUTO_UPDATE: "1",
-    };
-    if (process.env.TMPDIR) env.TMPDIR = process.env.TMPDIR;
-    for (const k of PASS_ENV) if (process.env[k]) env[k] = process.env[k] as string;
-    return env;
-  };
-  const asOwner = (cmd: string, args: string[], env: Record<string, string>, timeoutMs: number, signal?: AbortSignal) =>
-    systemd
-      ? run(
-          "/usr/bin/sudo",
-          ["-n", "-u", "openclaw", "/usr/bin/env", ...Object.entries(env).map(([k, v]) => `${k}=${v}`), cmd, ...args],
-          {},
-          timeoutMs,
-          signal,
-        )
-      : run(cmd, args, env, timeoutMs, signal);
-
-  const ensureNpmShim = async () => {
-    if (!config.npmCli) return;
-    const dir = join(config.stateDir, "bin");
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    // Paths only (from the config file), each single-quoted for sh.
-    const q = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-    await writeFile(join(dir, "npm"), `#!/bin/sh\nexec ${q(process.execPath)} ${q(config.npmCli)} "$@"\n`, { mode: 0o700 });
-  };
 
   const gatewayPid = async (): Promise<number | undefined> => {
     if (!config.gatewayPidFile) return undefined;
@@ -124,25 +47,13 @@ export function createOpenclawControl(config: AgentConfig): OpenclawControl {
   };
 
   return {
-    home,
-    stateDir,
+    ...runner,
     backupDir,
-    prefix,
-    async cli(args, o) {
-      await ensureNpmShim();
-      return asOwner(bin, args, { ...baseEnv(), ...o.env }, o.timeoutMs, o.signal);
-    },
-    async npm(args, o) {
-      if (!config.npmCli) {
-        if (systemd) return asOwner("/opt/node/bin/npm", args, baseEnv(), o.timeoutMs, o.signal);
-        throw new CommandError("NOT_CONFIGURED", "this agent's config names no npm (npmCli)");
-      }
-      return asOwner(process.execPath, [config.npmCli, ...args], baseEnv(), o.timeoutMs, o.signal);
-    },
     async stopGateway() {
       if (systemd) {
-        const r = await run("/usr/bin/sudo", ["-n", "/usr/bin/systemctl", "stop", SYSTEMD_UNIT], {}, 360_000);
-        if (r.code !== 0) throw new CommandError("GATEWAY_STOP_FAILED", `systemctl stop failed: ${r.stderr.trim().slice(0, 300)}`);
+        const r = await runProcess("/usr/bin/sudo", ["-n", "/usr/bin/systemctl", "stop", SYSTEMD_UNIT], {}, { timeoutMs: 360_000 });
+        if (r.code !== 0)
+          throw new CommandError("GATEWAY_STOP_FAILED", `systemctl stop failed: ${r.stderr.trim().slice(0, 300) || `exit ${r.code}`}`);
         return;
       }
       if (!config.gatewayHoldFile) throw new CommandError("NOT_CONFIGURED", "this agent's config names no gateway hold file");
@@ -156,8 +67,9 @@ export function createOpenclawControl(config: AgentConfig): OpenclawControl {
     },
     async startGateway() {
       if (systemd) {
-        const r = await run("/usr/bin/sudo", ["-n", "/usr/bin/systemctl", "start", SYSTEMD_UNIT], {}, 120_000);
-        if (r.code !== 0) throw new CommandError("GATEWAY_START_FAILED", `systemctl start failed: ${r.stderr.trim().slice(0, 300)}`);
+        const r = await runProcess("/usr/bin/sudo", ["-n", "/usr/bin/systemctl", "start", SYSTEMD_UNIT], {}, { timeoutMs: 120_000 });
+        if (r.code !== 0)
+          throw new CommandError("GATEWAY_START_FAILED", `systemctl start failed: ${r.stderr.trim().slice(0, 300) || `exit ${r.code}`}`);
         return;
       }
       if (config.gatewayHoldFile) await rm(config.gatewayHoldFile, { force: true });

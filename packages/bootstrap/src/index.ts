@@ -1,5 +1,7 @@
 // @clawcloud/bootstrap: the cloud-init user-data every cloud deploy uses, and the same install
 // steps as a script for the local provider. See README.md.
+// The proxy/CA list lives in contracts (the agent uses it too); re-exported for the providers and e2e tests.
+export { PASSTHROUGH_ENV } from "@clawcloud/contracts";
 export {
   BOOTSTRAP_EVENTS_PATH,
   BootstrapInputError,
@@ -14,7 +16,6 @@ export {
   type LocalRenderResult,
   localLayout,
   MAX_USER_DATA_BYTES,
-  PASSTHROUGH_ENV,
   type RenderResult,
   recommendedSwapMb,
   render,

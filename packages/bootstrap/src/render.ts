@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
+import { pickPassthroughEnv } from "@clawcloud/contracts";
 import type { z } from "zod";
 import {
   type CloudBootstrapInput,
@@ -237,19 +238,6 @@ export interface LocalLayout {
   agent: SpawnSpec;
 }
 
-/** Proxy and CA settings: the only variables of the caller's environment the local install and its processes get. */
-export const PASSTHROUGH_ENV = [
-  "HTTP_PROXY",
-  "HTTPS_PROXY",
-  "NO_PROXY",
-  "http_proxy",
-  "https_proxy",
-  "no_proxy",
-  "NODE_EXTRA_CA_CERTS",
-  "SSL_CERT_FILE",
-  "SSL_CERT_DIR",
-] as const;
-
 /**
  * Where renderLocalInstall's script puts everything, and how to run the gateway and the agent
  * after it. `env` (default process.env) supplies the PASSTHROUGH_ENV variables.
@@ -264,11 +252,7 @@ export function localLayout(
   const prefix = `${dir}/openclaw`;
   const tmpDir = `${dir}/tmp`;
   const agentDir = `${dir}/agent`;
-  const passthrough: Record<string, string> = {};
-  for (const name of PASSTHROUGH_ENV) {
-    const value = env[name];
-    if (value) passthrough[name] = value;
-  }
+  const passthrough = pickPassthroughEnv(env);
   const openclawEnv = {
     ...passthrough,
     HOME: home,

@@ -8,6 +8,7 @@ import {
   CLOUD_BOOTSTRAP_SCRIPT_SHA256,
   CLOUD_GATEWAY_PORT,
   localLayout,
+  PASSTHROUGH_ENV,
   parseStepLine,
   recommendedSwapMb,
   render,
@@ -207,6 +208,11 @@ describe("renderLocalInstall", () => {
     expect(layout.gateway.env.HTTPS_PROXY).toBe("http://proxy:3128");
     expect(layout.agent.env.NODE_EXTRA_CA_CERTS).toBe("/ca.pem");
     expect(JSON.stringify(layout)).not.toContain("SECRET");
+  });
+
+  it("lets the install script pass the same proxy and CA variables (its bash copy of the list)", () => {
+    const loop = /\nfor v in ([A-Za-z_ ]+); do\n {2}\[ -z "\$\{!v:-\}" \] \|\| CC_PASS_ENV\+=/.exec(renderLocalInstall(VALID_LOCAL).script);
+    expect(loop?.[1]?.split(" ")).toEqual([...PASSTHROUGH_ENV]);
   });
 
   it("announces exactly the local steps, in order", () => {

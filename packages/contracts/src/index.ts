@@ -16,3 +16,4 @@ export * from "./chat/relay.ts";
 export * from "./chat/sealed-box.ts";
 export * from "./chat/v1.ts";
 export * from "./errors.ts";
+export * from "./passthrough-env.ts";

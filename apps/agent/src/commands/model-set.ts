@@ -6,7 +6,7 @@
 import { modelSecretSchema, sealOpen } from "@clawcloud/contracts";
 import { z } from "zod";
 import type { Logger } from "../log.ts";
-import { runOpenclaw } from "../openclaw-cli.ts";
+import { createOpenclawRunner } from "../openclaw-runner.ts";
 import { toModel } from "../relay/chat-translate.ts";
 import type { GatewayClient } from "../relay/gateway-client.ts";
 import { CommandError, defineCommand } from "./command.ts";
@@ -66,8 +66,8 @@ export const modelSetCommand = defineCommand({
       },
       agents: { defaults: { model: { primary: `${PROVIDER_ID}/${secret.model}` }, models: { [`${PROVIDER_ID}/${secret.model}`]: {} } } },
     };
-    const out = await runOpenclaw(
-      agent.config,
+    // The patch holds the key: it goes in on stdin only.
+    const out = await createOpenclawRunner(agent.config).cli(
       ["config", "patch", "--stdin", "--replace-path", `models.providers.${PROVIDER_ID}`, "--replace-path", "agents.defaults.models"],
       { stdin: JSON.stringify(patch), timeoutMs: 60_000, signal: ctx.signal },
     );
