@@ -3,15 +3,14 @@
 // channel (a double of the real agent, which would talk to OpenClaw), a plain WebSocket echo
 // server for the direct baseline, and nginx as a WebSocket proxy for scale.
 import { type ChildProcess, fork, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AGENT_PROTOCOL, CHAT_PROTOCOL, decodeRelayFrame, encodeRelayFrame, RelayOp } from "@clawcloud/contracts";
 import { openDatabase } from "@clawcloud/db";
-import pg from "pg";
 import WebSocket, { WebSocketServer } from "ws";
 import { insertRegisteredInstances, type RegisteredInstance, workspaceOfUser } from "../test-support/agent-fixtures.ts";
+import { createPostgresDatabase } from "../test-support/postgres-database.ts";
 import type { ServerStats, ServerStatsRequest } from "./relay-server.ts";
 import { freePort, signUp, spawnServer, stop, waitForHealth } from "./support.ts";
 
@@ -42,7 +41,7 @@ export async function startRelayServer(count: number, users: number, postgresUrl
   const dataDir = mkdtempSync(join(tmpdir(), "cc-bench-relay-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const pgDatabase = postgresUrl ? await createBenchDatabase(postgresUrl) : undefined;
+  const pgDatabase = postgresUrl ? await createPostgresDatabase(postgresUrl, "cc_bench") : undefined;
   const env = {
     PORT: String(port),
     CLAWCLOUD_DATA_DIR: dataDir,
@@ -97,23 +96,6 @@ export async function startRelayServer(count: number, users: number, postgresUrl
       await pgDatabase?.drop();
     },
   };
-}
-
-async function createBenchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `cc_bench_${randomBytes(6).toString("hex")}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: serverUrl });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
 
 const opened = (socket: WebSocket): Promise<WebSocket> =>

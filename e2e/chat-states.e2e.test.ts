@@ -1,60 +1,19 @@
-// The chat page's agent states in a real browser against the real server: "offline" at once when
-// the instance's agent has no connection, online as soon as it connects, offline again the moment
-// it drops, and back — all on one open page, without a reload. The agent is a double speaking agent
-// protocol v1 (its credential planted, as registration would store it) that answers a chat
-// channel's opening with its status, as the real agent does; the real agent with real OpenClaw is
-// chat.e2e.test.ts. The server runs on PostgreSQL so the test can plant the instance while it runs.
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { AGENT_PROTOCOL, decodeRelayFrame, encodeRelayFrame, RelayOp } from "@clawcloud/contracts";
 import { openDatabase } from "@clawcloud/db";
-import pg from "pg";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import WebSocket from "ws";
 import { insertRegisteredInstances, type RegisteredInstance } from "../test-support/agent-fixtures.ts";
-import { launchBrowser } from "./support/browser.ts";
 import { fitsPhone } from "./support/deploy.ts";
-import { type E2eServer, startServer } from "./support/server.ts";
-import { artifacts, Pages, PHONE, settledShot, signIn, signUp } from "./support/session.ts";
+import type { E2eServer } from "./support/server.ts";
+import { PHONE, settledShot, signIn, signUp, usePostgresE2e } from "./support/session.ts";
 
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const dbName = `cc_e2e_chat_${randomBytes(5).toString("hex")}`;
-const dbUrl = (() => {
-  const u = new URL(adminUrl);
-  u.pathname = `/${dbName}`;
-  return u.toString();
-})();
 const person = { name: "Ada Lovelace", email: `ada-${Date.now()}@example.com`, password: "analytical-engine-1843" };
 
 let server: E2eServer;
-let browser: Browser;
+let databaseUrl: string;
 // 401: the signed-out check on the sign-in page.
-const pages = new Pages(() => browser, /status of 401/);
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-beforeAll(async () => {
-  if (!existsSync(join(import.meta.dirname, "..", "apps", "web", "dist", "index.html")))
-    throw new Error("The web app is not built: run `npm run build` before the e2e tests.");
-  mkdirSync(artifacts, { recursive: true });
-  await admin(`create database ${dbName}`);
-  [server, browser] = await Promise.all([startServer({ DATABASE_URL: dbUrl }), launchBrowser()]);
-});
-afterAll(async () => {
-  await pages.close();
-  await browser?.close();
-  await server?.stop();
-  await admin(`drop database if exists ${dbName} with (force)`);
+const pages = usePostgresE2e({ expectedConsole: /status of 401/ }, (e2e) => {
+  ({ server, databaseUrl } = e2e);
 });
 
 /** The agent double: welcomed, then it answers each chat channel's OPEN with its status. */
@@ -80,7 +39,7 @@ describe("the chat page's agent states", () => {
     const page = await pages.open();
     await signUp(page, server, person);
     const me = await page.evaluate(async () => (await (await fetch("/api/v1/me")).json()) as { workspace: { id: string } });
-    const database = await openDatabase({ url: dbUrl, dataDir: server.dataDir });
+    const database = await openDatabase({ url: databaseUrl, dataDir: server.dataDir });
     let instance: RegisteredInstance;
     try {
       [instance] = (await insertRegisteredInstances(database.db, me.workspace.id, 1)) as [RegisteredInstance];

@@ -1,63 +1,25 @@
-// Monitoring in a real browser against the real server (on a PostgreSQL database, so the test can
-// plant an instance's week of metrics while the server runs): the instance page's health charts,
-// the range switch, the screen-reader summary and table, a phone; the alerts settings with the
-// webhook secret shown once.
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { openDatabase, schema } from "@clawcloud/db";
-import pg from "pg";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
 import { newId } from "../packages/core/src/ids.ts";
-import { launchBrowser } from "./support/browser.ts";
 import { fitsPhone } from "./support/deploy.ts";
-import { type E2eServer, startServer } from "./support/server.ts";
-import { artifacts, Pages, PHONE, settledShot, signIn, signUp } from "./support/session.ts";
+import type { E2eServer } from "./support/server.ts";
+import { PHONE, settledShot, signIn, signUp, usePostgresE2e } from "./support/session.ts";
 
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const dbName = `cc_e2e_mon_${randomBytes(5).toString("hex")}`;
-const dbUrl = (() => {
-  const u = new URL(adminUrl);
-  u.pathname = `/${dbName}`;
-  return u.toString();
-})();
 const person = { name: "Grace Hopper", email: `grace-${Date.now()}@example.com`, password: "compiler-cobol-1959" };
 const instanceId = newId("instance");
 
 let server: E2eServer;
-let browser: Browser;
+let databaseUrl: string;
 // 401: the signed-out check on the sign-in page; 400: the refused webhook URL.
-const pages = new Pages(() => browser, /status of 40[01]/);
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
-beforeAll(async () => {
-  if (!existsSync(join(import.meta.dirname, "..", "apps", "web", "dist", "index.html")))
-    throw new Error("The web app is not built: run `npm run build` before the e2e tests.");
-  mkdirSync(artifacts, { recursive: true });
-  await admin((c) => c.query(`create database ${dbName}`));
-  [server, browser] = await Promise.all([startServer({ DATABASE_URL: dbUrl }), launchBrowser()]);
-});
-afterAll(async () => {
-  await pages.close();
-  await browser?.close();
-  await server?.stop();
-  await admin((c) => c.query(`drop database if exists ${dbName} with (force)`));
+const pages = usePostgresE2e({ expectedConsole: /status of 40[01]/ }, (e2e) => {
+  ({ server, databaseUrl } = e2e);
 });
 
 /** A degraded instance in the person's workspace with 3 days of 1-minute points, one with the gateway down. */
 async function plantInstance(page: Page) {
   const me = await page.evaluate(async () => (await (await fetch("/api/v1/me")).json()) as { workspace: { id: string } });
-  const database = await openDatabase({ url: dbUrl, dataDir: server.dataDir });
+  const database = await openDatabase({ url: databaseUrl, dataDir: server.dataDir });
   try {
     await database.db.insert(schema.instances).values({
       id: instanceId,

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { type DigitalOceanSimulator, startDigitalOceanSimulator } from "../../packages/providers/test/simulator/digitalocean.ts";
+import { createPostgresDatabase, type PostgresDatabase } from "../../test-support/postgres-database.ts";
 import { launchBrowser } from "./browser.ts";
 import { type E2eServer, startServer } from "./server.ts";
 
@@ -90,6 +91,33 @@ export function useDigitalOceanE2e(
     if (e2e.server) writeFileSync(join(artifacts, o.logName), `${e2e.server.logs().join("\n")}\n`);
     await e2e.server?.stop();
     await e2e.sim?.stop();
+  });
+  return pages;
+}
+
+/**
+ * The server on a fresh PostgreSQL database of its own (so a test can plant rows while it runs)
+ * and a browser, before the file's tests; both stopped and the database dropped after.
+ */
+export function usePostgresE2e(o: { expectedConsole: RegExp }, started: (e2e: { server: E2eServer; databaseUrl: string }) => void): Pages {
+  let browser: Browser | undefined;
+  let server: E2eServer | undefined;
+  let db: PostgresDatabase | undefined;
+  const pages = new Pages(() => browser as Browser, o.expectedConsole);
+  beforeAll(async () => {
+    if (!existsSync(join(root, "apps", "web", "dist", "index.html"))) {
+      throw new Error("The web app is not built: run `npm run build` before the e2e tests.");
+    }
+    mkdirSync(artifacts, { recursive: true });
+    db = await createPostgresDatabase(process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test", "cc_e2e");
+    [server, browser] = await Promise.all([startServer({ DATABASE_URL: db.url }), launchBrowser()]);
+    started({ server, databaseUrl: db.url });
+  });
+  afterAll(async () => {
+    await pages.close();
+    await browser?.close();
+    await server?.stop();
+    await db?.drop();
   });
   return pages;
 }
