@@ -9,6 +9,11 @@ import { startServer } from "../apps/server/src/server.ts";
 export type ServerStatsRequest = { type: "stats"; resetLoopDelay?: boolean; gc?: boolean };
 export interface ServerStats {
   heapUsed: number;
+  /** V8 heap committed (used or not): what the JS heap adds to RSS. */
+  heapTotal: number;
+  /** Memory outside the V8 heap that JS objects hold (Buffers and other ArrayBuffers among it). */
+  external: number;
+  arrayBuffers: number;
   rss: number;
   /** User + system CPU time of the process so far. */
   cpuMs: number;
@@ -32,6 +37,9 @@ process.on("message", (m: ServerStatsRequest) => {
   const mem = process.memoryUsage();
   const stats: ServerStats = {
     heapUsed: mem.heapUsed,
+    heapTotal: mem.heapTotal,
+    external: mem.external,
+    arrayBuffers: mem.arrayBuffers,
     rss: mem.rss,
     cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     loopDelayP50Ms: delayMs(loop.percentile(50)),

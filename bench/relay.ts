@@ -8,6 +8,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import type WebSocket from "ws";
+import type { ServerStats } from "./relay-server.ts";
 import {
   connectChat,
   connectEchoAgent,
@@ -154,7 +155,10 @@ async function throughput(server: RelayServer, seconds: number): Promise<string[
 
 async function idleSockets(server: RelayServer, idleSeconds: number): Promise<string[]> {
   const settle = () => new Promise((r) => setTimeout(r, 2_000));
-  await settle();
+  // The baseline after the same idle time as the figure it is subtracted from: V8 gives memory back
+  // some seconds after a busy spell (the throughput run here), and a baseline taken before that
+  // would hide the sockets' cost behind it.
+  await new Promise((r) => setTimeout(r, idleSeconds * 1000));
   const base = await server.stats({ gc: true });
   const baseRss = server.rssBytes();
   const t0 = performance.now();
@@ -182,9 +186,23 @@ async function idleSockets(server: RelayServer, idleSeconds: number): Promise<st
     `relay idle load: ${chats.length.toLocaleString("en")} chat sockets + ${agents.length.toLocaleString("en")} agent sockets (connected in ${connectS.toFixed(1)} s; ${open.toLocaleString("en")} still open after ${idleSeconds} s idle):`,
     `  server memory per socket: RSS ${kb((rss - baseRss) / sockets)}, JS heap ${kb((idle.heapUsed - base.heapUsed) / sockets)} ` +
       `(RSS ${(baseRss / 2 ** 20).toFixed(0)} → ${(rss / 2 ** 20).toFixed(0)} MB; target ≤ 40 KB each)`,
+    // Where RSS went: heap committed but unused (heapTotal − heapUsed) is V8 holding pages, not live data.
+    `  breakdown before → after (MB; per socket): ${memoryBreakdown(base, baseRss, idle, rss, sockets)}`,
     `  event loop delay in the server over ${idleSeconds} s idle: p50 ${ms(idle.loopDelayP50Ms)}, p99 ${ms(idle.loopDelayP99Ms)}, max ${ms(idle.loopDelayMaxMs)} (target p99 ≤ 20 ms); ` +
       `GET /api/health meanwhile: p50 ${ms(pct(probes, 50))}, p99 ${ms(pct(probes, 99))}`,
   ];
+}
+
+function memoryBreakdown(base: ServerStats, baseRss: number, idle: ServerStats, rss: number, sockets: number): string {
+  const mb = (v: number) => (v / 2 ** 20).toFixed(0);
+  const rows: [string, number, number][] = [
+    ["heap used", base.heapUsed, idle.heapUsed],
+    ["heap committed", base.heapTotal, idle.heapTotal],
+    ["external", base.external, idle.external],
+    ["of which ArrayBuffers", base.arrayBuffers, idle.arrayBuffers],
+    ["RSS outside the JS heap", baseRss - base.heapTotal, rss - idle.heapTotal],
+  ];
+  return rows.map(([name, a, b]) => `${name} ${mb(a)} → ${mb(b)} (${kb((b - a) / sockets)})`).join(", ");
 }
 
 function openFileLimit(): string {
