@@ -87,7 +87,8 @@ async function readyInstance(c: TestClient, credentialId: string, script: Script
 const finished = (i: Detail) => !!i.operation && i.operation.status !== "running";
 
 describe("fleet rollouts", () => {
-  it("go out ring by ring, skip pinned instances, and halt when a ring fails", async () => {
+  // Its own deadlines (90 s for the rollout, 30 s for the resume) are what bound it, not the default test timeout.
+  it("go out ring by ring, skip pinned instances, and halt when a ring fails", { timeout: 150_000 }, async () => {
     const staff = await verifiedUser(STAFF);
     const nonStaff = await verifiedUser();
     expect((await nonStaff.c.get("/api/v1/admin/rollouts")).status).toBe(404);
