@@ -1,23 +1,30 @@
 // @clawcloud/providers: the ComputeProviderV1 spec, the drivers, and what the web shows about
 // each provider's token.
 
-import { type AwsCredentials, awsGuide, createAwsDriver } from "./aws/index.ts";
-import { type AzureCredentials, type AzureDriverOptions, azureGuide, createAzureDriver } from "./azure/index.ts";
+// The AWS, Azure and GCP drivers (and their SDKs) are imported only when one is first used
+// (lazy-driver.ts); from their folders this module takes types and the light guide files alone.
+import type { AwsCredentials } from "./aws/credentials.ts";
+import { awsGuide } from "./aws/guide.ts";
+import type { AzureDriverOptions } from "./azure/arm.ts";
+import type { AzureCredentials } from "./azure/credentials.ts";
+import { azureGuide } from "./azure/guide.ts";
 import { createDigitalOceanDriver, digitalOceanGuide } from "./digitalocean/driver.ts";
-import { createGcpDriver, type GcpCredentials, type GcpDriverOptions, gcpGuide } from "./gcp/index.ts";
+import type { GcpCredentials } from "./gcp/credentials.ts";
+import type { GcpDriverOptions } from "./gcp/gce.ts";
+import { gcpGuide } from "./gcp/guide.ts";
 import { createHetznerDriver, hetznerGuide } from "./hetzner/driver.ts";
+import { lazyDriver } from "./lazy-driver.ts";
 import type { ComputeProviderV1, DriverOptions, ProviderId } from "./spec.ts";
 import { createVultrDriver, vultrGuide } from "./vultr/driver.ts";
 
-export { type AzureCredentials, type AzureDriverOptions, azureGuide, createAzureDriver } from "./azure/index.ts";
 export { createDigitalOceanDriver, DIGITALOCEAN_SCOPES, DIGITALOCEAN_USER_DATA_LIMIT } from "./digitalocean/driver.ts";
-export { createGcpDriver, type GcpCredentials, type GcpDriverOptions, gcpGuide } from "./gcp/index.ts";
 export { createHetznerDriver, HETZNER_USER_DATA_LIMIT } from "./hetzner/driver.ts";
 export * from "./local/index.ts";
 export * from "./spec.ts";
 export { parsePublicKey } from "./ssh.ts";
 export { createVultrDriver, VULTR_ACLS } from "./vultr/driver.ts";
-export { type AwsCredentials, awsGuide, createAwsDriver };
+export type { AwsCredentials, AzureCredentials, AzureDriverOptions, GcpCredentials, GcpDriverOptions };
+export { awsGuide, azureGuide, gcpGuide };
 
 export interface ProviderGuide {
   /** Where the user creates the token (or, for AWS, the IAM role). */
@@ -67,17 +74,21 @@ export function createDriver<P extends ProviderId>(
     case "vultr":
       return createVultrDriver(opts as DriverOptions<TokenCredentials>);
     case "aws":
-      return createAwsDriver(opts as DriverOptions<AwsCredentials>);
+      return lazyDriver(provider, async () => (await import("./aws/driver.ts")).createAwsDriver(opts as DriverOptions<AwsCredentials>));
     case "azure":
-      return createAzureDriver({
-        ...(opts as AzureDriverOptions),
-        ...(extra.azureAuthorityHost ? { authorityHost: extra.azureAuthorityHost } : {}),
-      });
+      return lazyDriver(provider, async () =>
+        (await import("./azure/driver.ts")).createAzureDriver({
+          ...(opts as AzureDriverOptions),
+          ...(extra.azureAuthorityHost ? { authorityHost: extra.azureAuthorityHost } : {}),
+        }),
+      );
     case "gcp":
-      return createGcpDriver({
-        ...(opts as GcpDriverOptions),
-        ...(extra.gcpResourceManagerUrl ? { resourceManagerUrl: extra.gcpResourceManagerUrl } : {}),
-      });
+      return lazyDriver(provider, async () =>
+        (await import("./gcp/driver.ts")).createGcpDriver({
+          ...(opts as GcpDriverOptions),
+          ...(extra.gcpResourceManagerUrl ? { resourceManagerUrl: extra.gcpResourceManagerUrl } : {}),
+        }),
+      );
     default:
       throw new Error(`Unknown provider ${String(provider)}`);
   }
