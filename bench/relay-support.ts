@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { AGENT_PROTOCOL, CHAT_PROTOCOL, decodeRelayFrame, encodeRelayFrame, RelayOp } from "@clawcloud/contracts";
 import { openDatabase } from "@clawcloud/db";
 import WebSocket, { WebSocketServer } from "ws";
+import { SERVER_NODE_FLAGS } from "../apps/server/src/node-flags.ts";
 import { insertRegisteredInstances, type RegisteredInstance, workspaceOfUser } from "../test-support/agent-fixtures.ts";
 import { createPostgresDatabase } from "../test-support/postgres-database.ts";
 import type { ServerStats, ServerStatsRequest } from "./relay-server.ts";
@@ -72,7 +73,13 @@ export async function startRelayServer(count: number, users: number, postgresUrl
   const child: ChildProcess = fork(join(import.meta.dirname, "relay-server.ts"), [], {
     env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", ...env },
     // BENCH_CPU_PROF=<dir> writes the server's CPU profile there (to find where a missed figure goes).
-    execArgv: ["--expose-gc", ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [])],
+    // The flags `npm start` runs the server with; BENCH_SERVER_ARGS adds more (to try one first).
+    execArgv: [
+      ...SERVER_NODE_FLAGS,
+      "--expose-gc",
+      ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : []),
+      ...(process.env.BENCH_SERVER_ARGS?.split(" ").filter(Boolean) ?? []),
+    ],
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   await new Promise<void>((resolve, reject) => {

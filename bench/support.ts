@@ -1,13 +1,14 @@
 // Shared by the benchmarks: start the real server process on a data directory and wait for it.
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
+import { SERVER_NODE_FLAGS } from "../apps/server/src/node-flags.ts";
 
 export { freePort } from "../test-support/free-port.ts";
 
 export const mainScript = join(import.meta.dirname, "..", "apps", "server", "src", "main.ts");
 
 export function spawnServer(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [mainScript], {
+  return spawn(process.execPath, [...SERVER_NODE_FLAGS, mainScript], {
     env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", LOG_FORMAT: "json", ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });

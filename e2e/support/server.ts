@@ -1,9 +1,10 @@
-// Starts the real server as a separate process — the same `node apps/server/src/main.ts` that
+// Starts the real server as a separate process — the same `node <flags> apps/server/src/main.ts` that
 // `npm start` runs, on the embedded defaults (a fresh PGlite directory) — on a free port.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SERVER_NODE_FLAGS } from "../../apps/server/src/node-flags.ts";
 import { freePort } from "../../test-support/free-port.ts";
 
 const main = join(import.meta.dirname, "..", "..", "apps", "server", "src", "main.ts");
@@ -23,7 +24,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<E2e
   const dataDir = env.CLAWCLOUD_DATA_DIR ?? mkdtempSync(join(tmpdir(), "cc-e2e-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, main], {
     env: {
       PATH: process.env.PATH ?? "",
       PORT: String(port),

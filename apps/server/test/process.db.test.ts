@@ -5,11 +5,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase, testDatabaseKind } from "../../../test-support/database.ts";
 import { startTestApp, uniqueEmail, waitForLog } from "../../../test-support/test-app.ts";
+import { SERVER_NODE_FLAGS } from "../src/node-flags.ts";
 
 const main = join(import.meta.dirname, "..", "src", "main.ts");
 
 function runMain(env: Record<string, string>, args: string[] = []) {
-  const child = spawn(process.execPath, [main, ...args], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, main, ...args], {
     env: { PATH: process.env.PATH ?? "", PORT: "0", LOG_FORMAT: "json", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
