@@ -5,12 +5,13 @@ import { join } from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import { lockDataDir } from "./data-dir-lock.ts";
+import { PgliteThread } from "./pglite-thread.ts";
 import * as schema from "./schema/index.ts";
 
 export type Db = NodePgDatabase<typeof schema>;
 
 /** The connection beneath drizzle, for libraries that bring their own driver (the job queue). */
-export type Connection = { kind: "pglite"; pglite: PGlite } | { kind: "postgres"; url: string };
+export type Connection = { kind: "pglite"; pglite: PgliteThread } | { kind: "postgres"; url: string };
 
 export interface Database {
   kind: Connection["kind"];
@@ -65,13 +66,12 @@ async function openPglite(dataDir: string): Promise<Database> {
   try {
     const pgDir = join(dataDir, "pglite");
     mkdirSync(dataDir, { recursive: true });
-    const [{ PGlite }, { drizzle }, { migrate }] = await Promise.all([
-      import("@electric-sql/pglite"),
-      import("drizzle-orm/pglite"),
-      import("drizzle-orm/pglite/migrator"),
-    ]);
-    const pglite: PGlite = await PGlite.create(pgDir);
-    const pgliteDb = drizzle(pglite, { schema });
+    const [{ drizzle }, { migrate }] = await Promise.all([import("drizzle-orm/pglite"), import("drizzle-orm/pglite/migrator")]);
+    // On its own thread: PGlite runs each query synchronously where it is called (pglite-thread.ts).
+    const pglite = await PgliteThread.open(pgDir);
+    // drizzle's PGlite driver uses only what PgliteThread provides (query with rowMode and
+    // keep-the-text parsers, exec, transaction).
+    const pgliteDb = drizzle(pglite as unknown as PGlite, { schema });
     await migrate(pgliteDb, { migrationsFolder });
     return {
       kind: "pglite",
