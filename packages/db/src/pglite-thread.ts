@@ -181,12 +181,21 @@ export class PgliteThread {
   }
 }
 
+/** Per parsers object (drizzle passes the same one with every query), the type OIDs it keeps as text. */
+const checkedParsers = new WeakMap<object, number[]>();
+
 /** The type OIDs whose values stay text. A parser that changes the text cannot cross threads. */
 function textTypes(options: QueryOptions | undefined): number[] | undefined {
-  if (!options?.parsers) return undefined;
-  return Object.entries(options.parsers).map(([oid, parse]) => {
-    const probe = "2026-01-01 00:00:00+00";
-    if (parse(probe, Number(oid)) !== probe) throw new Error(`PGlite thread: the parser for type ${oid} must keep the text as it is`);
-    return Number(oid);
-  });
+  const parsers = options?.parsers;
+  if (!parsers) return undefined;
+  let oids = checkedParsers.get(parsers);
+  if (!oids) {
+    oids = Object.entries(parsers).map(([oid, parse]) => {
+      const probe = "2026-01-01 00:00:00+00";
+      if (parse(probe, Number(oid)) !== probe) throw new Error(`PGlite thread: the parser for type ${oid} must keep the text as it is`);
+      return Number(oid);
+    });
+    checkedParsers.set(parsers, oids);
+  }
+  return oids;
 }

@@ -78,12 +78,21 @@ function on(tx: number | undefined): PGlite | Transaction {
   return open.tx;
 }
 
+/** Parsers that keep the text, per list of types (drizzle asks for the same list every time). */
+const keepTextParsers = new Map<string, Record<number, typeof keepText>>();
+
 /** The types whose text the caller keeps as it is (drizzle keeps dates and intervals as strings). */
 function queryOptions(rowMode: "array" | "object" | undefined, textTypes: number[] | undefined) {
-  return {
-    ...(rowMode ? { rowMode } : {}),
-    ...(textTypes ? { parsers: Object.fromEntries(textTypes.map((oid) => [oid, keepText])) } : {}),
-  };
+  let parsers: Record<number, typeof keepText> | undefined;
+  if (textTypes) {
+    const key = textTypes.join(",");
+    parsers = keepTextParsers.get(key);
+    if (!parsers) {
+      parsers = Object.fromEntries(textTypes.map((oid) => [oid, keepText]));
+      keepTextParsers.set(key, parsers);
+    }
+  }
+  return { ...(rowMode ? { rowMode } : {}), ...(parsers ? { parsers } : {}) };
 }
 
 /** Opens a transaction and answers with its number once BEGIN has run; it stays open until `end`. */
