@@ -6,12 +6,9 @@
 //                 the old agent runs again: rolled back). While the agent restarts it is offline:
 //                 ask again shortly, up to a deadline.
 import { AGENT_SELF_UPDATE_COMMAND, agentUpdateResultSchema } from "@clawcloud/contracts";
-import type { schema } from "@clawcloud/db";
 import { recordEvent } from "../instances/events.ts";
 import { AgentCommandError, isTransient } from "./agent-channel.ts";
-import { command, type Outcome, type RunOperationDeps } from "./run-operation.ts";
-
-type Op = typeof schema.instanceOperations.$inferSelect;
+import { command, type Op, type Outcome, type RunOperationDeps } from "./operation-step.ts";
 
 export const AGENT_UPDATE_STEPS = new Set(["agent_update", "agent_health"]);
 /** Download, trial and restart take well under a minute; an agent away longer than this has a problem. */

@@ -14,50 +14,19 @@
 //           the new bundle's trial fails → rolled_back (the old agent runs again; it never stopped
 //           being the bundle the service starts)
 import { AGENT_COMMANDS, backupResultSchema } from "@clawcloud/contracts";
-import { type Db, eq, schema } from "@clawcloud/db";
+import { eq, schema } from "@clawcloud/db";
 import { recordEvent } from "../instances/events.ts";
 import { releaseLease, takeLease } from "../instances/lease.ts";
-import type { Logger } from "../logger.ts";
-import type { Queue } from "../queue/queue.ts";
-import { type AgentChannel, AgentCommandError, isTransient } from "./agent-channel.ts";
+import { isTransient } from "./agent-channel.ts";
 import { AGENT_UPDATE_STEPS, agentUpdateStep, agentUpdateSummary } from "./agent-update-steps.ts";
-import type { UpdateHooks } from "./hooks.ts";
+import { command, type Op, type Outcome, type RunOperationDeps } from "./operation-step.ts";
 import { getOperation, OPERATION_JOB, type OperationKind } from "./operations.ts";
-
-export interface RunOperationDeps {
-  db: Db;
-  queue: Queue;
-  hooks: UpdateHooks;
-  agents: AgentChannel;
-  log: Logger;
-  /** Seconds the gateway gets to become healthy after a change (default 300). */
-  healthTimeoutSec?: number;
-  /** This server's agent bundle, which agent updates move agents to. */
-  agentRelease?: { version: string; sha256: string } | undefined;
-}
-
-type Op = typeof schema.instanceOperations.$inferSelect;
-export type Outcome =
-  | { next: string; message?: string }
-  /** The same step again later (an agent on its way back). */
-  | { again: number }
-  | { finish: "succeeded" | "rolled_back" | "failed"; message?: string; failedStep?: string };
 
 const MIN = 60_000;
 /** How long each command may take on the agent (OpenClaw's updater took 275 s on 2 vCPUs). */
 const COMMAND_TIMEOUT_MS: Record<string, number> = { backup: 15 * MIN, update: 30 * MIN, restore: 25 * MIN };
 const LEASE_SEC = 45 * 60;
 const RETRY_AFTER_SEC = 15;
-
-const LABELS: Record<string, string> = {
-  backup: "Verified backup",
-  update: "OpenClaw's updater",
-  health: "Health check",
-  rollback_check: "Checking the updater's automatic rollback",
-  restore: "Reinstalling the previous version and restoring the backup",
-  restore_health: "Health check after the rollback",
-  agent_update: "Downloading and checking the new agent bundle",
-};
 
 export async function runOperation(deps: RunOperationDeps, operationId: string, worker: string): Promise<void> {
   const first = await getOperation(deps.db, operationId);
@@ -100,19 +69,6 @@ export async function runOperation(deps: RunOperationDeps, operationId: string, 
     }
   } finally {
     await releaseLease(deps.db, first.instanceId, worker);
-  }
-}
-
-export async function command(deps: RunOperationDeps, op: Op, name: string, args: Record<string, unknown>, timeoutMs: number) {
-  await recordEvent(deps.db, op.instanceId, op.step, "start", LABELS[op.step]);
-  try {
-    const data = await deps.agents.call(op.instanceId, { id: `${op.id}:${op.step}`, name, args }, timeoutMs);
-    await recordEvent(deps.db, op.instanceId, op.step, "ok");
-    return { ok: true as const, data };
-  } catch (err) {
-    if (isTransient(err) || !(err instanceof AgentCommandError)) throw err;
-    await recordEvent(deps.db, op.instanceId, op.step, "failed", err.message.slice(0, 500));
-    return { ok: false as const, message: err.message.slice(0, 500) };
   }
 }
 
