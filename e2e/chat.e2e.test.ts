@@ -5,10 +5,10 @@
 // time from Deploy to the first reply token. Then the privacy check: neither the chat canary nor
 // the model key is in any server log line or in a dump of the server's database.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PASSTHROUGH_ENV } from "@clawcloud/bootstrap";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { dumpDatabase, encodings } from "../test-support/dump.ts";
 import { type StubLlm, startStubLlm } from "../test-support/stub-llm.ts";
@@ -55,6 +55,33 @@ async function instanceState(page: Page, id: string): Promise<{ state: string; s
     const r = await fetch(p, { headers: { accept: "application/json" } });
     return r.ok ? ((await r.json()) as { state: string; stateMessage: string | null }) : undefined;
   }, `/api/v1/instances/${id}`);
+}
+
+/**
+ * Waits for a locator; on a timeout, the error says what the chat showed and how the instance's
+ * agent saw it (its log holds ops, sizes and codes, never content), so a failure in CI explains
+ * itself.
+ */
+async function waitOrExplain(page: Page, locator: Locator, instanceId: string, timeout: number): Promise<void> {
+  try {
+    await locator.waitFor({ timeout });
+  } catch (err) {
+    const shown = await page
+      .locator(".chat-page")
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered lines read better in a failure
+      .innerText({ timeout: 5_000 })
+      .catch(() => "(no chat page)");
+    let agentLog = "(no agent log)";
+    try {
+      agentLog = readFileSync(join(server.dataDir, "instances", instanceId, "logs", "agent.log"), "utf8")
+        .split("\n")
+        .slice(-40)
+        .join("\n");
+    } catch {}
+    throw new Error(
+      `${(err as Error).message}\n--- the chat page showed:\n${shown.slice(0, 3000)}\n--- the agent's log, last lines:\n${agentLog}`,
+    );
+  }
 }
 
 describe("chatting with your own OpenClaw, in a browser", () => {
@@ -108,7 +135,7 @@ describe("chatting with your own OpenClaw, in a browser", () => {
     await input.fill(`Hello ${CHAT_WORDS}`);
     await input.press("Enter");
     const live = page.getByTestId("chat-live");
-    await live.getByText(/ECHO/).waitFor({ timeout: 120_000 });
+    await waitOrExplain(page, live.getByText(/ECHO/), instanceId, 120_000);
     console.log(`chat e2e: Deploy → first reply token in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const reply = page.getByTestId("chat-message-assistant").last();
     await reply.getByText(`ECHO: Hello ${CHAT_WORDS}`).waitFor({ timeout: 120_000 });

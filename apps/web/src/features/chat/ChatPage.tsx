@@ -93,7 +93,8 @@ export default function ChatPage({ params }: { params: { id: string } }) {
     }
   }
 
-  function startNew(focus: boolean) {
+  /** Opens a new, empty conversation and returns its key. */
+  function startNew(focus: boolean): string {
     const key = newSessionKey();
     fresh.current.add(key);
     activeRef.current = key;
@@ -105,6 +106,7 @@ export default function ChatPage({ params }: { params: { id: string } }) {
       setView("conversation");
       requestAnimationFrame(() => composerRef.current?.focus());
     }
+    return key;
   }
 
   const onChat = (event: ChatEvent) => {
@@ -170,8 +172,9 @@ export default function ChatPage({ params }: { params: { id: string } }) {
   }, [socket.connection, id, navigate]);
 
   const sendText = (text: string, showUser: boolean) => {
-    const key = activeRef.current ?? newSessionKey();
-    if (activeRef.current === null) startNew(false);
+    // Sent before the conversation list has answered: the message starts the new conversation, and
+    // its streamed reply is shown there (its events carry this key).
+    const key = activeRef.current ?? startNew(false);
     const runId = crypto.randomUUID();
     if (showUser) setMessages((m) => [...(m ?? []), { id: `local-${runId}`, role: "user", text, timestamp: Date.now(), error: null }]);
     setRun({ runId, text: "", phase: null, state: "sending", error: null, prompt: text });
