@@ -52,12 +52,18 @@ export default function ChatPage({ params }: { params: { id: string } }) {
   runRef.current = run;
   // Conversations started here that OpenClaw doesn't know until their first message.
   const fresh = useRef(new Set<string>());
+  // Set on reconnect: the next list tells whether the reply being shown ended while we were away.
+  const resync = useRef(false);
 
   const loadSessions = () => {
     setListError(null);
     socket.request<{ sessions: ChatSession[] }>({ op: "sessions.list" }).then(
       (result) => {
         setSessions(result.sessions);
+        if (resync.current) {
+          resync.current = false;
+          reconcile(result.sessions);
+        }
         if (activeRef.current === null) {
           const first = result.sessions[0];
           if (first) open(first.key, false);
@@ -80,6 +86,23 @@ export default function ChatPage({ params }: { params: { id: string } }) {
       },
     );
   };
+
+  /**
+   * After a reconnect: a reply that finished while the socket was down sent its last events to no
+   * one. If OpenClaw no longer runs the open conversation, its history has the whole turn: show
+   * that instead of a reply that would stay "typing" for good.
+   */
+  function reconcile(list: ChatSession[]) {
+    const key = activeRef.current;
+    const active = list.find((s) => s.key === key);
+    if (!key || !active) return;
+    fresh.current.delete(key);
+    const current = runRef.current;
+    if (current && current.state !== "error" && !active.running) {
+      setRun(null);
+      loadHistory(key);
+    }
+  }
 
   function open(key: string, focus: boolean) {
     activeRef.current = key;
@@ -145,7 +168,9 @@ export default function ChatPage({ params }: { params: { id: string } }) {
 
   const socket = useChatSocket(ready ? id : null, {
     onOpen: (reconnected) => {
-      if (reconnected) setNotice("Reconnected");
+      if (!reconnected) return;
+      resync.current = true;
+      setNotice("Reconnected");
     },
     onSessionsChanged: loadSessions,
     onChat,
