@@ -12,6 +12,8 @@ export interface FakeOpenclaw {
   token: string;
   /** Sends a burst of `chat` delta events of `bytes` each to every connection (backpressure tests). */
   flood(count: number, bytes: number): void;
+  /** Drops every connection, as a gateway restart does; new ones are accepted at once. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,8 @@ export async function startFakeOpenclaw(token = "fake-gateway-token-0123456789")
   });
   const wss = new WebSocketServer({ server });
   const sockets = new Set<WebSocket>();
+  // Connections that asked for `sessions.changed` events (OpenClaw sends them only to subscribers).
+  const subscribed = new WeakSet<WebSocket>();
   wss.on("connection", (ws) => {
     let authed = false;
     sockets.add(ws);
@@ -72,6 +76,7 @@ export async function startFakeOpenclaw(token = "fake-gateway-token-0123456789")
       const defaults = { modelProvider: "clawcloud", model: "stub-echo" };
       switch (req.method) {
         case "sessions.subscribe":
+          subscribed.add(ws);
           return ok({});
         case "sessions.list":
           return ok({
@@ -104,6 +109,8 @@ export async function startFakeOpenclaw(token = "fake-gateway-token-0123456789")
           });
           event({ runId, sessionKey, state: "final", message: { role: "assistant", content: [{ type: "text", text: reply }] } });
           t.push({ role: "assistant", content: reply, timestamp: Date.now() });
+          for (const other of sockets)
+            if (subscribed.has(other)) other.send(JSON.stringify({ type: "event", event: "sessions.changed", payload: { sessionKey } }));
           return;
         }
         default:
@@ -128,6 +135,9 @@ export async function startFakeOpenclaw(token = "fake-gateway-token-0123456789")
         },
       });
       for (const ws of sockets) for (let i = 0; i < count; i++) ws.send(frame);
+    },
+    dropConnections() {
+      for (const ws of sockets) ws.terminate();
     },
     async close() {
       for (const ws of sockets) ws.terminate();

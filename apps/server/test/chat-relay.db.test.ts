@@ -125,6 +125,26 @@ describe("the chat relay", () => {
     chat.close();
   });
 
+  it("keeps the conversation list live across a gateway restart, however the agent reconnects", async () => {
+    const chat = await connect();
+    await chat.next((m) => m.type === "status" && m.agent === "online" && m.gateway === "ready", 10_000);
+    const turn = async (sessionKey: string) => {
+      const runId = randomUUID();
+      expect((await chat.request({ op: "send", sessionKey, text: "list me", runId })).ok).toBe(true);
+      await chat.next((m) => m.type === "chat" && m.runId === runId && m.state === "final");
+    };
+    await turn("agent:main:live-list-1");
+    await chat.next((m) => m.type === "sessions.changed", 2_000);
+    gateway.dropConnections();
+    await chat.next((m) => m.type === "status" && m.gateway === "unavailable", 5_000);
+    // The browser asks before the agent's own retry: the request reconnects to the gateway.
+    expect((await chat.request({ op: "sessions.list" }, 5_000)).ok).toBe(true);
+    expect(chat.messages.filter((m) => m.type === "sessions.changed")).toEqual([]);
+    await turn("agent:main:live-list-2");
+    await chat.next((m) => m.type === "sessions.changed", 2_000);
+    chat.close();
+  });
+
   it("pauses a browser that does not read, then cuts it off instead of queueing without bound", async () => {
     const chat = await connect();
     await chat.next((m) => m.type === "status" && m.agent === "online", 10_000);

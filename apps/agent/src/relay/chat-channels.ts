@@ -40,7 +40,9 @@ export class ChatChannels {
       } else if (e.event === "sessions.changed") this.#broadcast({ type: "sessions.changed" });
     });
     o.gateway.onConnectionChange((connected) => {
-      if (connected) return;
+      // On every connection, however it came about (a request may reconnect before the retry
+      // does): OpenClaw sends the list's changes only to connections that asked.
+      if (connected) return void o.gateway.request("sessions.subscribe", {}).catch(() => undefined);
       this.#broadcast({ type: "status", agent: "online", gateway: "unavailable" });
       this.#scheduleReconnect();
     });
@@ -144,7 +146,6 @@ export class ChatChannels {
   async #status(channel: number): Promise<void> {
     try {
       await this.#o.gateway.connect();
-      await this.#o.gateway.request("sessions.subscribe", {}).catch(() => undefined);
       const defaults = await this.#o.gateway.request("sessions.list", { limit: 1 });
       this.#emit(channel, { type: "status", agent: "online", gateway: "ready", model: toModel(defaults) });
     } catch {
@@ -160,7 +161,6 @@ export class ChatChannels {
       if (this.#channels.size === 0 || this.#o.gateway.connected) return;
       try {
         await this.#o.gateway.connect();
-        await this.#o.gateway.request("sessions.subscribe", {}).catch(() => undefined);
         const defaults = await this.#o.gateway.request("sessions.list", { limit: 1 });
         this.#broadcast({ type: "status", agent: "online", gateway: "ready", model: toModel(defaults) });
       } catch {
