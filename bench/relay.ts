@@ -219,7 +219,7 @@ export async function benchRelay(opts = { sockets: 5_000, rate: 1_000, seconds: 
   if (limit !== "unlimited" && Number(limit) < opts.sockets * 2 + 1_000)
     return [`relay: open-file limit ${limit} is below ${opts.sockets * 2 + 1_000}; raise it (ulimit -n) to run this benchmark`];
   // BENCH_POSTGRES_URL: the same run on a fresh database of that PostgreSQL server. On PGlite
-  // (the embedded default) every query runs on the server's own event loop.
+  // (the embedded default) the queries run on PGlite's own thread in the server process.
   const postgresUrl = process.env.BENCH_POSTGRES_URL;
   const server = await startRelayServer(opts.sockets, 5, postgresUrl);
   try {
